@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# The demo runs on a local SQLite file: no server needed.
+DEMO_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/demo.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test e2e lint format venv messages bench clean
+
+# The virtualenv is rebuilt when the lock changes.
+$(VENV)/.installed: requirements.lock
+	@py=$$(scripts/find-python.sh) || exit 1; \
+	  echo "Using $$py"; \
+	  [ -x $(PY) ] || "$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Compiled translations are build output, not committed.
+locale/fr/LC_MESSAGES/django.mo: $(VENV)/.installed $(shell find locale */locale -name '*.po' 2>/dev/null)
+	$(MANAGE) compilemessages --ignore=.venv >/dev/null
+
+messages: venv
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+
+demo: venv locale/fr/LC_MESSAGES/django.mo
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	@echo
+	@echo "The portal is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+# The whole suite on PostgreSQL (see scripts/with-postgres.sh for how one is found).
+test: venv locale/fr/LC_MESSAGES/django.mo
+	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: venv locale/fr/LC_MESSAGES/django.mo
+	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: venv locale/fr/LC_MESSAGES/django.mo
+	PY=$(PY) scripts/with-postgres.sh $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) demo.sqlite3 staticfiles media

@@ -1,0 +1,27 @@
+"""What each role of a client user may open or do (platform-api.md, "Roles")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Permissions are section keys, plus the few actions that are not a whole section.
+MEMBER_PERMISSIONS = frozenset(
+    {"home", "messages", "directory", "info", "calls", "stats", "oncall"}
+)
+BILLING_PERMISSIONS = frozenset({"home", "billing"})
+MANAGER_PERMISSIONS = MEMBER_PERMISSIONS | BILLING_PERMISSIONS | {"oncall_edit"}
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    MEMBER = "member", _("Member")
+    BILLING = "billing", _("Billing")
+
+    def may(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS[self]
+
+
+ROLE_PERMISSIONS = {
+    Role.MANAGER: MANAGER_PERMISSIONS,
+    Role.MEMBER: MEMBER_PERMISSIONS,
+    Role.BILLING: BILLING_PERMISSIONS,
+}

@@ -1,0 +1,114 @@
+"""Calls handled for a client, with their telephony offsets and optional recording."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+
+def recordings_storage():
+    return storages["recordings"]
+
+
+def recording_path(call: Call, filename: str) -> str:
+    return f"{call.account.number}/{call.started_at:%Y/%m/%d}/{call.external_id}-{filename}"
+
+
+class CallQuerySet(models.QuerySet):
+    def for_account(self, account: Account) -> CallQuerySet:
+        return self.filter(account=account)
+
+    def retained(self) -> CallQuerySet:
+        return self.filter(started_at__gte=timezone.now() - timedelta(days=settings.RETENTION_DAYS))
+
+    def started_between(self, start: datetime | None, end: datetime | None) -> CallQuerySet:
+        qs = self
+        if start is not None:
+            qs = qs.filter(started_at__gte=start)
+        if end is not None:
+            qs = qs.filter(started_at__lt=end)
+        return qs
+
+    def with_recording(self) -> CallQuerySet:
+        return self.exclude(recording="")
+
+    def inbound(self) -> CallQuerySet:
+        return self.filter(direction=Call.Direction.INBOUND)
+
+    def billed(self) -> CallQuerySet:
+        return self.exclude(invoice_number="").filter(billing_units__isnull=False)
+
+
+class Call(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+
+    class Kind(models.TextChoices):
+        CONVERSATION = "conversation", _("Conversation")
+        TRANSACTION = "transaction", _("Transaction")
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="calls", verbose_name=_("account"))
+    external_id = models.CharField(_("call ID"), max_length=64)
+    started_at = models.DateTimeField(_("started at"))
+    direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
+    caller_name = models.CharField(_("caller name"), max_length=200, blank=True)
+    dialed_number = models.CharField(_("dialed number"), max_length=64, blank=True)
+    agent = models.CharField(_("agent"), max_length=32, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    # The platform's id of the message this call produced; the message may arrive later.
+    message_external_id = models.CharField(_("message ID"), max_length=64, blank=True)
+
+    # Telephony figures, in seconds from the start of the call (statistics.md).
+    duration_s = models.PositiveIntegerField(_("duration (s)"))
+    busy = models.BooleanField(_("busy"), default=False)
+    queued_s = models.PositiveIntegerField(_("queued at (s)"), null=True, blank=True)
+    assigned_s = models.PositiveIntegerField(_("assigned at (s)"), null=True, blank=True)
+    answered_s = models.PositiveIntegerField(_("answered at (s)"), null=True, blank=True)
+    work_s = models.PositiveIntegerField(_("work time (s)"), null=True, blank=True)
+    hold_s = models.PositiveIntegerField(_("hold time (s)"), default=0)
+    patch_s = models.PositiveIntegerField(_("patch time (s)"), null=True, blank=True)
+
+    # What the "Details" button shows for a transaction without a conversation.
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    # Billing: decimal minutes billed, and the invoice that billed them.
+    billing_units = models.DecimalField(_("billed minutes"), max_digits=9, decimal_places=2, null=True, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=32, blank=True)
+
+    recording = models.FileField(
+        _("recording"), storage=recordings_storage, upload_to=recording_path, blank=True, max_length=300
+    )
+    recording_content_type = models.CharField(_("recording type"), max_length=32, blank=True)
+    recording_size = models.PositiveBigIntegerField(_("recording size (bytes)"), null=True, blank=True)
+    recording_duration_s = models.FloatField(_("recording duration (s)"), null=True, blank=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "external_id"], name="call_external_id_unique")
+        ]
+        indexes = [
+            models.Index(fields=["account", "-started_at"], name="call_account_started"),
+            models.Index(fields=["account", "invoice_number"], name="call_account_invoice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def has_recording(self) -> bool:
+        return bool(self.recording)

@@ -1,0 +1,198 @@
+"""Shared export writers: CSV (streamed), XLSX (openpyxl write-only), PDF (WeasyPrint),
+and the "Email report" form and sender. Each app's exports.py builds its rows from an
+already-scoped queryset and hands them to these.
+"""
+
+from __future__ import annotations
+
+import csv
+import mimetypes
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.mail import EmailMessage
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+PDF_TYPE = "application/pdf"
+
+
+@dataclass
+class ExportFile:
+    """A finished export held in memory or a temporary file, ready to send or attach."""
+
+    filename: str
+    content_type: str
+    path: Path | None = None
+    content: bytes | None = None
+
+    def read(self) -> bytes:
+        return self.content if self.content is not None else self.path.read_bytes()
+
+    def response(self) -> HttpResponse:
+        if self.content is not None:
+            response = HttpResponse(self.content, content_type=self.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+            return response
+        return FileResponse(
+            self.path.open("rb"),
+            as_attachment=True,
+            filename=self.filename,
+            content_type=self.content_type,
+        )
+
+
+def export_filename(account, kind: str, extension: str, when: datetime | None = None) -> str:
+    """e.g. 5201-messages-2026-03-22.xlsx: says whose, what and when."""
+    from django.utils import timezone
+
+    stamp = timezone.localtime(when or timezone.now(), account.tzinfo).strftime("%Y-%m-%d")
+    return f"{account.number}-{slugify(kind)}-{stamp}.{extension}"
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones: values are pre-localised
+    if value is None or isinstance(value, (int, float, Decimal, date, str)):
+        return value
+    return str(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def stream_csv(header: Sequence, rows: Iterable[Sequence], filename: str) -> StreamingHttpResponse:
+    """A CSV download written row by row as the queryset is read (UTF-8 with BOM for Excel)."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        for row in rows:
+            yield writer.writerow(["" if v is None else _csv_text(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_text(value) -> str:
+    text = value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else str(value)
+    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
+    if text[:1] in ("=", "+", "-", "@") and not _looks_numeric(text):
+        return "'" + text
+    return text
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_xlsx(
+    sheets: Sequence[tuple[str, Sequence, Iterable[Sequence]]],
+    filename: str,
+    column_widths: dict[int, float] | None = None,
+) -> ExportFile:
+    """Write one or more sheets (title, header, rows) with openpyxl's write-only mode.
+
+    Rows are consumed lazily, so memory stays flat whatever the number of rows.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=str(title)[:31])
+        for index, width in (column_widths or {}).items():
+            sheet.column_dimensions[chr(ord("A") + index)].width = width
+        header_cells = []
+        for h in header:
+            cell = WriteOnlyCell(sheet, value=str(h))
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([_xlsx_value(sheet, v) for v in row])
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    workbook.save(handle.name)
+    return ExportFile(filename=filename, content_type=XLSX_TYPE, path=Path(handle.name))
+
+
+def _xlsx_value(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    value = _cell(value)
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _looks_numeric(value):
+        return "'" + value
+    return value
+
+
+def static_url_fetcher(url: str, *args, **kwargs):
+    """WeasyPrint may read our own static files and data: URLs, nothing else."""
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    prefix = "file://" + settings.STATIC_URL
+    for start in (settings.STATIC_URL, prefix):
+        if url.startswith(start):
+            found = finders.find(url[len(start) :].split("?")[0])
+            if found:
+                mime, _encoding = mimetypes.guess_type(found)
+                return {"file_obj": open(found, "rb"), "mime_type": mime}  # noqa: SIM115
+    raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
+
+
+def render_pdf(
+    template: str, context: dict, filename: str, request: HttpRequest | None = None
+) -> ExportFile:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context, request=request)
+    pdf = HTML(string=html, base_url="/", url_fetcher=static_url_fetcher).write_pdf()
+    return ExportFile(filename=filename, content_type=PDF_TYPE, content=pdf)
+
+
+class EmailReportForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Send to"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@example.com"}),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", "Excel"), ("csv", "CSV"), ("pdf", "PDF")],
+        initial="xlsx",
+    )
+
+
+def send_report(to: str, subject: str, body: str, export: ExportFile) -> None:
+    message = EmailMessage(subject=subject, body=body, to=[to])
+    message.attach(export.filename, export.read(), export.content_type.split(";")[0])
+    message.send()

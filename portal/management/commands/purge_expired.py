@@ -1,0 +1,28 @@
+"""Remove messages, calls and recordings older than RETENTION_DAYS (default 60).
+
+Each section registers what it purges (portal.registry); each deletes in small batches,
+each batch its own short transaction, so the portal keeps serving while it runs.
+Invoices, payments and the access log are never purged.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from portal.registry import purgers
+
+
+class Command(BaseCommand):
+    help = "Delete the data older than the retention period (messages, calls, recordings)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=settings.RETENTION_DAYS)
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, days, batch_size, **options):
+        cutoff = timezone.now() - timedelta(days=days)
+        for name, purge in purgers:
+            removed = purge(cutoff, batch_size)
+            self.stdout.write(f"{name}: {removed} removed (older than {cutoff:%Y-%m-%d %H:%M} UTC)")
