@@ -9,6 +9,7 @@ account_patterns = [
     path("", account_views.home, name="home"),
     path("messages/", include("messages_app.urls")),
     path("directory/", include("directory.urls")),
+    path("info/", include("directory.info_urls")),
     path("calls/", include("calllog.urls")),
     path("oncall/", include("oncall.urls")),
     path("billing/", include("billing.urls")),
