@@ -63,7 +63,9 @@ def test_htmx_request_swaps_the_form_in_place(bob_client, account, htmx_headers)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 2001])
-def test_empty_or_too_long_text_gets_a_message_and_nothing_is_stored_or_sent(bob_client, account, text):
+def test_empty_or_too_long_text_gets_a_message_and_nothing_is_stored_or_sent(
+    bob_client, account, text
+):
     response = bob_client.post(f"/a/{account.number}/directory/request/", {"text": text})
     assert response.status_code == 200
     html = response.content.decode()
@@ -72,7 +74,9 @@ def test_empty_or_too_long_text_gets_a_message_and_nothing_is_stored_or_sent(bob
     assert mail.outbox == []
 
 
-def test_bad_text_on_info_page_with_htmx_shows_the_form_with_its_error(bob_client, account, htmx_headers):
+def test_bad_text_on_info_page_with_htmx_shows_the_form_with_its_error(
+    bob_client, account, htmx_headers
+):
     page = make_info_page(account)
     response = bob_client.post(
         f"/a/{account.number}/info/{page.pk}/request/", {"text": ""}, headers=htmx_headers
@@ -83,12 +87,17 @@ def test_bad_text_on_info_page_with_htmx_shows_the_form_with_its_error(bob_clien
     assert mail.outbox == []
 
 
-def test_request_for_another_accounts_page_is_404_and_changes_nothing(bob_client, account, other_account):
+def test_request_for_another_accounts_page_is_404_and_changes_nothing(
+    bob_client, account, other_account
+):
     theirs = make_info_page(other_account)
     for number in (account.number, other_account.number):
         response = bob_client.post(f"/a/{number}/info/{theirs.pk}/request/", {"text": "Hack"})
         assert response.status_code == 404
-    assert bob_client.post(f"/a/{other_account.number}/directory/request/", {"text": "x"}).status_code == 404
+    assert (
+        bob_client.post(f"/a/{other_account.number}/directory/request/", {"text": "x"}).status_code
+        == 404
+    )
     assert ChangeRequest.objects.count() == 0
     assert mail.outbox == []
 
@@ -99,8 +108,14 @@ def test_get_on_the_request_url_is_not_allowed(bob_client, account):
 
 def test_billing_role_may_not_request(carol_client, account):
     page = make_info_page(account)
-    assert carol_client.post(f"/a/{account.number}/directory/request/", {"text": "x"}).status_code == 403
-    assert carol_client.post(f"/a/{account.number}/info/{page.pk}/request/", {"text": "x"}).status_code == 403
+    assert (
+        carol_client.post(f"/a/{account.number}/directory/request/", {"text": "x"}).status_code
+        == 403
+    )
+    assert (
+        carol_client.post(f"/a/{account.number}/info/{page.pk}/request/", {"text": "x"}).status_code
+        == 403
+    )
     assert ChangeRequest.objects.count() == 0
 
 
@@ -142,7 +157,9 @@ def test_requests_list_billing_role_is_403(carol_client, account):
     assert carol_client.get(f"/a/{account.number}/directory/requests/").status_code == 403
 
 
-def test_requests_list_query_count_does_not_grow(bob_client, alice, account, django_assert_max_num_queries):
+def test_requests_list_query_count_does_not_grow(
+    bob_client, alice, account, django_assert_max_num_queries
+):
     page = make_info_page(account)
     make_change_request(account, alice)
     with django_assert_max_num_queries(10) as few:

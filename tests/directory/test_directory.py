@@ -12,7 +12,9 @@ def url(account, query: str = "") -> str:
 
 def test_it_lists_active_contacts_in_order_with_their_methods(bob_client, account):
     make_contact(account, "Zoé Second", ("phone", "514 555-0100"), position=20)
-    make_contact(account, "Jean Premier", ("mobile", "438 555-0117"), title="Propriétaire", position=10)
+    make_contact(
+        account, "Jean Premier", ("mobile", "438 555-0117"), title="Propriétaire", position=10
+    )
     make_contact(account, "Parti Ancien", active=False)
     response = bob_client.get(url(account))
     assert response.status_code == 200
@@ -112,13 +114,19 @@ def test_anonymous_is_sent_to_sign_in(client, account):
     assert "/login/" in response["Location"]
 
 
-def test_query_count_does_not_grow_with_contacts(bob_client, account, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_contacts(
+    bob_client, account, django_assert_max_num_queries
+):
     for index in range(3):
-        make_contact(account, f"Contact {index}", ("phone", "514 555-0100"), ("email", "a@example.com"))
+        make_contact(
+            account, f"Contact {index}", ("phone", "514 555-0100"), ("email", "a@example.com")
+        )
     with django_assert_max_num_queries(10) as few:
         bob_client.get(url(account))
     for index in range(30):
-        make_contact(account, f"More {index}", ("phone", "514 555-0100"), ("email", "a@example.com"))
+        make_contact(
+            account, f"More {index}", ("phone", "514 555-0100"), ("email", "a@example.com")
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = bob_client.get(url(account))
     assert response.content.decode().count('data-testid="contact"') == 33

@@ -34,7 +34,9 @@ def test_list_query_count_does_not_grow(bob_client, account, django_assert_max_n
 
 
 def test_page_shows_markdown_rendered(bob_client, account):
-    page = make_info_page(account, "Urgences", "## Marche à suivre\n\n1. Appeler **Jean**\n2. Attendre")
+    page = make_info_page(
+        account, "Urgences", "## Marche à suivre\n\n1. Appeler **Jean**\n2. Attendre"
+    )
     response = bob_client.get(f"/a/{account.number}/info/{page.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
