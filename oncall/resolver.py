@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -136,7 +136,7 @@ class Coverage:
                 continue
             lo, hi = max(segment.start, start), min(segment.end, end)
             if lo < hi:
-                total += (hi - lo).total_seconds()
+                total += seconds_between(lo, hi)
         return total
 
     def is_fully_covered(
@@ -146,7 +146,7 @@ class Coverage:
         end = min(end or shift.ends_at, shift.ends_at)
         if start >= end:
             return True
-        need = (end - start).total_seconds()
+        need = seconds_between(start, end)
         return all(self.covered_seconds(shift, r, start, end) >= need for r in shift.rank_numbers)
 
     def colour(self, day_start: datetime, day_end: datetime) -> str | None:
@@ -158,7 +158,7 @@ class Coverage:
             lo, hi = max(shift.starts_at, day_start), min(shift.ends_at, day_end)
             if lo >= hi:
                 continue
-            need = (hi - lo).total_seconds()
+            need = seconds_between(lo, hi)
             for rank in shift.rank_numbers:
                 parts += 1
                 covered = self.covered_seconds(shift, rank, lo, hi)
@@ -250,7 +250,13 @@ def local_day_bounds(day: date, tz) -> tuple[datetime, datetime]:
     """The instants [start, end) of local day `day` in `tz` (23 or 25 hours on DST days)."""
     start = datetime.combine(day, time.min, tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-    return start, end
+    # In UTC: Python subtracts two datetimes of one zone by wall clock (24 h on a 23 h day).
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def seconds_between(start: datetime, end: datetime) -> float:
+    """Elapsed seconds, right across a DST change whatever the zones of the two instants."""
+    return end.timestamp() - start.timestamp()
 
 
 def day_colours(coverage: Coverage, days, tz) -> dict[date, str | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -24,6 +24,7 @@ def make_schedule(account, external_id: str = "main", name: str = "Urgences") ->
 
 
 def make_shift(schedule, start: datetime, hours: float = 24, ranks: int = 1, external_id: str | None = None) -> Shift:
+    start = start.astimezone(UTC)  # elapsed hours, not wall-clock ones
     return Shift.objects.create(
         account=schedule.account,
         schedule=schedule,
