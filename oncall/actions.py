@@ -107,7 +107,8 @@ def override(
             raise ValidationError(
                 {
                     "start": _(
-                        "An override cannot begin in the past: the past is a record. Start it from now."
+                        "An override cannot begin in the past: the past is a record. "
+                        "Start it from now."
                     )
                 }
             )

@@ -77,7 +77,7 @@ class RepeatForm(forms.Form):
 
 
 def repeat_shifts(shift: Shift, step: timedelta, times: int) -> tuple[list[Shift], list[str]]:
-    """Copies of `shift` every `step` (a day or a week) keeping local wall-clock times across DST."""
+    """Copies of `shift` every `step` (day or week), same local wall-clock times across DST."""
     tz = shift.schedule.tzinfo
     local_start = timezone.localtime(shift.starts_at, tz).replace(tzinfo=None)
     local_end = timezone.localtime(shift.ends_at, tz).replace(tzinfo=None)

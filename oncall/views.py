@@ -242,7 +242,7 @@ def _shift_context(request: AccountRequest, schedule: Schedule, shift: Shift) ->
 
 
 def panel(request: AccountRequest) -> dict | None:
-    """Home page: who is on call now on each schedule, and the shifts of the next 14 days with gaps."""
+    """Home page: who is on call now per schedule, and the next 14 days' shifts with gaps."""
     schedules = list(Schedule.objects.for_account(request.account))
     if not schedules:
         return None

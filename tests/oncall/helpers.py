@@ -14,8 +14,12 @@ TORONTO = ZoneInfo("America/Toronto")
 
 
 def make_contact(account, name: str, phone: str = "514-555-0101") -> Contact:
-    contact = Contact.objects.create(account=account, external_id=name.lower().replace(" ", "-"), name=name)
-    ContactMethod.objects.create(account=account, contact=contact, kind="mobile", value=phone, label="cell")
+    contact = Contact.objects.create(
+        account=account, external_id=name.lower().replace(" ", "-"), name=name
+    )
+    ContactMethod.objects.create(
+        account=account, contact=contact, kind="mobile", value=phone, label="cell"
+    )
     return contact
 
 
@@ -23,7 +27,9 @@ def make_schedule(account, external_id: str = "main", name: str = "Urgences") ->
     return Schedule.objects.create(account=account, external_id=external_id, name=name)
 
 
-def make_shift(schedule, start: datetime, hours: float = 24, ranks: int = 1, external_id: str | None = None) -> Shift:
+def make_shift(
+    schedule, start: datetime, hours: float = 24, ranks: int = 1, external_id: str | None = None
+) -> Shift:
     start = start.astimezone(UTC)  # elapsed hours, not wall-clock ones
     return Shift.objects.create(
         account=schedule.account,

@@ -72,7 +72,9 @@ def test_contact_of_another_account_is_a_404(shift, other_account, alice):
     assert not Assignment.objects.exists()
 
 
-def test_override_wins_inside_its_window_and_base_comes_back_after(schedule, shift, ann, olga, alice):
+def test_override_wins_inside_its_window_and_base_comes_back_after(
+    schedule, shift, ann, olga, alice
+):
     actions.assign(shift, 1, ann, alice)
     start, end = shift.starts_at + 11 * H, shift.starts_at + 23 * H
     actions.override(shift, 1, olga, start, end, alice, "swap")
@@ -96,8 +98,12 @@ def test_override_may_sit_on_an_empty_rank(schedule, shift, olga, alice):
     [(-1, 2), (20, 25), (-2, 26)],
 )
 def test_override_outside_the_shift_is_refused(shift, olga, alice, start_h, end_h):
-    with pytest.raises(ValidationError, match="cannot begin before or end after the original shift"):
-        actions.override(shift, 1, olga, shift.starts_at + start_h * H, shift.starts_at + end_h * H, alice)
+    with pytest.raises(
+        ValidationError, match="cannot begin before or end after the original shift"
+    ):
+        actions.override(
+            shift, 1, olga, shift.starts_at + start_h * H, shift.starts_at + end_h * H, alice
+        )
     assert not Assignment.objects.exists()
 
 
@@ -114,12 +120,18 @@ def test_overlapping_overrides_of_one_rank_are_refused_but_other_ranks_and_neigh
     actions.override(shift, 1, olga, shift.starts_at + 2 * H, shift.starts_at + 4 * H, alice)
     with pytest.raises(ValidationError, match="overlaps another one for the same rank"):
         actions.override(shift, 1, ann, shift.starts_at + 3 * H, shift.starts_at + 5 * H, alice)
-    actions.override(shift, 1, ann, shift.starts_at + 4 * H, shift.starts_at + 5 * H, alice)  # touching
-    actions.override(shift, 2, ann, shift.starts_at + 3 * H, shift.starts_at + 5 * H, alice)  # other rank
+    actions.override(
+        shift, 1, ann, shift.starts_at + 4 * H, shift.starts_at + 5 * H, alice
+    )  # touching
+    actions.override(
+        shift, 2, ann, shift.starts_at + 3 * H, shift.starts_at + 5 * H, alice
+    )  # other rank
     assert Assignment.objects.count() == 3
 
 
-def test_unassigning_an_override_gives_the_time_back_to_the_base(schedule, shift, ann, olga, alice, bob):
+def test_unassigning_an_override_gives_the_time_back_to_the_base(
+    schedule, shift, ann, olga, alice, bob
+):
     actions.assign(shift, 1, ann, alice)
     row = actions.override(shift, 1, olga, shift.starts_at + H, shift.starts_at + 5 * H, alice)
     actions.unassign(row, bob)
@@ -130,7 +142,9 @@ def test_unassigning_an_override_gives_the_time_back_to_the_base(schedule, shift
     actions.override(shift, 1, olga, shift.starts_at + H, shift.starts_at + 2 * H, alice)
 
 
-def test_unassigning_a_base_empties_the_rank_and_keeps_its_overrides(schedule, shift, ann, olga, alice):
+def test_unassigning_a_base_empties_the_rank_and_keeps_its_overrides(
+    schedule, shift, ann, olga, alice
+):
     base = actions.assign(shift, 1, ann, alice)
     actions.override(shift, 1, olga, shift.starts_at + H, shift.starts_at + 2 * H, alice)
     actions.unassign(base, alice)
@@ -164,7 +178,9 @@ def test_empty_comment_is_refused(shift, alice):
         actions.comment(shift, "   ", alice)
 
 
-def test_running_shift_changes_take_effect_from_now_and_served_time_stays(schedule, ann, olga, alice):
+def test_running_shift_changes_take_effect_from_now_and_served_time_stays(
+    schedule, ann, olga, alice
+):
     now = timezone.now()
     running = make_shift(schedule, now - 10 * H, hours=24)
     base = actions.assign(running, 1, ann, alice, now=now - 11 * H)
@@ -207,7 +223,13 @@ def test_as_seen_at_answers_what_the_agents_knew_then(schedule, shift, ann, olga
     t0 = timezone.now()
     base = actions.assign(shift, 1, ann, alice, now=t0)
     override = actions.override(
-        shift, 1, olga, shift.starts_at + H, shift.starts_at + 3 * H, alice, now=t0 + timedelta(minutes=10)
+        shift,
+        1,
+        olga,
+        shift.starts_at + H,
+        shift.starts_at + 3 * H,
+        alice,
+        now=t0 + timedelta(minutes=10),
     )
     actions.unassign(override, alice, now=t0 + timedelta(minutes=20))
     actions.unassign(base, alice, now=t0 + timedelta(minutes=30))
@@ -220,7 +242,9 @@ def test_as_seen_at_answers_what_the_agents_knew_then(schedule, shift, ann, olga
     assert names(schedule, t) == [None, None]
 
 
-def test_coverage_loads_rows_in_one_query_whatever_the_shift_count(schedule, ann, alice, django_assert_num_queries):
+def test_coverage_loads_rows_in_one_query_whatever_the_shift_count(
+    schedule, ann, alice, django_assert_num_queries
+):
     shifts = [make_shift(schedule, future_day(20 + i), hours=24, ranks=2) for i in range(6)]
     for s in shifts:
         actions.assign(s, 1, ann, alice)

@@ -70,7 +70,12 @@ def test_repeat_action_asks_n_then_creates_copies_and_reports_overlaps(staff_cli
     assert form.status_code == 200 and "How many copies" in form.content.decode()
     too_many = staff_client.post(
         "/admin/oncall/shift/",
-        {"action": "repeat_every_7_days", "_selected_action": [shift.pk], "apply": "1", "times": 53},
+        {
+            "action": "repeat_every_7_days",
+            "_selected_action": [shift.pk],
+            "apply": "1",
+            "times": 53,
+        },
     )
     assert too_many.status_code == 200 and Shift.objects.count() == 2
     done = staff_client.post(
@@ -93,7 +98,9 @@ def test_repeat_every_day(staff_client, schedule):
     assert Shift.objects.count() == 6
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's"
+)
 def test_database_refuses_overlapping_shifts_on_postgresql(schedule):
     shift = make_shift(schedule, future_day(3))
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -106,10 +113,18 @@ def test_demo_seeder_shows_all_three_colours_and_is_idempotent(account, other_ac
         make_contact(other_account, f"Chauffagiste {i}")
     accounts = {5201: account, 7300: other_account}
     seed_oncall(accounts, random.Random("demo-oncall"), io.StringIO())
-    counts = (Schedule.objects.count(), Shift.objects.count(), Assignment.objects.count(), ShiftComment.objects.count())
+    counts = (
+        Schedule.objects.count(),
+        Shift.objects.count(),
+        Assignment.objects.count(),
+        ShiftComment.objects.count(),
+    )
     seed_oncall(accounts, random.Random("demo-oncall"), io.StringIO())
     assert counts == (
-        Schedule.objects.count(), Shift.objects.count(), Assignment.objects.count(), ShiftComment.objects.count()
+        Schedule.objects.count(),
+        Shift.objects.count(),
+        Assignment.objects.count(),
+        ShiftComment.objects.count(),
     )
     schedule = Schedule.objects.get(account=account)
     assert schedule.name == "Urgences plomberie"

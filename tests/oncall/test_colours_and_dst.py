@@ -86,15 +86,25 @@ def _weekly_shift(schedule, monday: date):
 
 
 @pytest.mark.parametrize(("monday", "hours"), [(date(2026, 3, 2), 167), (date(2026, 10, 26), 169)])
-def test_weekly_monday_shift_across_dst_lasts_167_or_169_hours_and_shows_0730(schedule, monday, hours):
+def test_weekly_monday_shift_across_dst_lasts_167_or_169_hours_and_shows_0730(
+    schedule, monday, hours
+):
     shift = _weekly_shift(schedule, monday)
     assert (shift.ends_at - shift.starts_at) == timedelta(hours=hours)
-    start, end = timezone.localtime(shift.starts_at, TORONTO), timezone.localtime(shift.ends_at, TORONTO)
+    start, end = (
+        timezone.localtime(shift.starts_at, TORONTO),
+        timezone.localtime(shift.ends_at, TORONTO),
+    )
     assert (start.strftime("%a %H:%M"), end.strftime("%a %H:%M")) == ("Mon 07:30", "Mon 07:30")
 
 
-@pytest.mark.parametrize(("monday", "dst_day"), [(date(2026, 3, 2), date(2026, 3, 8)), (date(2026, 10, 26), date(2026, 11, 1))])
-def test_dst_day_is_covered_all_day_and_colours_every_local_day(schedule, ann, alice, monday, dst_day):
+@pytest.mark.parametrize(
+    ("monday", "dst_day"),
+    [(date(2026, 3, 2), date(2026, 3, 8)), (date(2026, 10, 26), date(2026, 11, 1))],
+)
+def test_dst_day_is_covered_all_day_and_colours_every_local_day(
+    schedule, ann, alice, monday, dst_day
+):
     shift = _weekly_shift(schedule, monday)
     actions.assign(shift, 1, ann, alice, now=shift.starts_at - timedelta(days=1))
     days = [monday + timedelta(days=i) for i in range(8)]

@@ -53,7 +53,9 @@ def test_several_schedules_are_offered_to_pick(alice_client, account, schedule):
 
 
 @pytest.mark.parametrize("view", ["day", "week", "month", "list"])
-def test_each_view_shows_the_shift_its_ranks_and_people(alice_client, account, schedule, shift, ann, olga, alice, view):
+def test_each_view_shows_the_shift_its_ranks_and_people(
+    alice_client, account, schedule, shift, ann, olga, alice, view
+):
     actions.assign(shift, 1, ann, alice)
     actions.override(shift, 2, olga, shift.starts_at + H, shift.starts_at + 2 * H, alice)
     actions.comment(shift, "note", alice)
@@ -70,7 +72,9 @@ def test_each_view_shows_the_shift_its_ranks_and_people(alice_client, account, s
         assert 'data-colour="yellow"' in html
 
 
-def test_htmx_switch_renders_only_the_calendar(alice_client, account, schedule, shift, htmx_headers):
+def test_htmx_switch_renders_only_the_calendar(
+    alice_client, account, schedule, shift, htmx_headers
+):
     response = alice_client.get(url(account, schedule), {"view": "week"}, headers=htmx_headers)
     html = response.content.decode()
     assert response.status_code == 200
@@ -78,7 +82,9 @@ def test_htmx_switch_renders_only_the_calendar(alice_client, account, schedule, 
 
 
 def test_previous_next_today_links_hold_view_and_date(alice_client, account, schedule):
-    html = alice_client.get(url(account, schedule), {"view": "week", "date": "2026-03-04"}).content.decode()
+    html = alice_client.get(
+        url(account, schedule), {"view": "week", "date": "2026-03-04"}
+    ).content.decode()
     assert "date=2026-02-25&amp;view=week" in html or "view=week&amp;date=2026-02-25" in html
     assert "2026-03-11" in html
 
@@ -116,10 +122,15 @@ def test_month_colours_red_then_green(alice_client, account, schedule, ann, alic
     assert "Covered" in html and "Not covered" in html  # words and legend, not colour alone
 
 
-def test_shift_page_assigns_overrides_unassigns_and_comments(alice_client, account, schedule, shift, ann, olga):
+def test_shift_page_assigns_overrides_unassigns_and_comments(
+    alice_client, account, schedule, shift, ann, olga
+):
     page = url(account, schedule, f"shifts/{shift.pk}/")
     assert alice_client.get(page).status_code == 200
-    r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk, "assign-comment": "hi"})
+    r = alice_client.post(
+        page,
+        {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk, "assign-comment": "hi"},
+    )
     assert r.status_code == 302
     local = timezone.localtime(shift.starts_at, schedule.tzinfo)
     r = alice_client.post(
@@ -145,7 +156,9 @@ def test_shift_page_assigns_overrides_unassigns_and_comments(alice_client, accou
     assert AccessEvent.objects.filter(action="changed").count() == 4
 
 
-def test_refusals_show_next_to_the_form_and_change_nothing(alice_client, account, schedule, shift, ann, olga, alice):
+def test_refusals_show_next_to_the_form_and_change_nothing(
+    alice_client, account, schedule, shift, ann, olga, alice
+):
     actions.assign(shift, 1, ann, alice)
     page = url(account, schedule, f"shifts/{shift.pk}/")
     r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": olga.pk})
@@ -170,7 +183,16 @@ def test_refusals_show_next_to_the_form_and_change_nothing(alice_client, account
 
 def test_bad_override_datetime_is_a_message(alice_client, account, schedule, shift, olga):
     page = url(account, schedule, f"shifts/{shift.pk}/")
-    r = alice_client.post(page, {"action": "override", "override-rank": 1, "override-contact": olga.pk, "override-start": "nope", "override-end": ""})
+    r = alice_client.post(
+        page,
+        {
+            "action": "override",
+            "override-rank": 1,
+            "override-contact": olga.pk,
+            "override-start": "nope",
+            "override-end": "",
+        },
+    )
     assert r.status_code == 400 and "invalid-feedback" in r.content.decode()
     assert not Assignment.objects.exists()
 
@@ -178,15 +200,22 @@ def test_bad_override_datetime_is_a_message(alice_client, account, schedule, shi
 def test_contact_of_another_account_is_a_404(alice_client, account, other_account, schedule, shift):
     stranger = make_contact(other_account, "Stranger")
     page = url(account, schedule, f"shifts/{shift.pk}/")
-    r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": stranger.pk})
+    r = alice_client.post(
+        page, {"action": "assign", "assign-rank": 1, "assign-contact": stranger.pk}
+    )
     assert r.status_code == 404
     assert not Assignment.objects.exists()
 
 
-def test_assignment_of_another_shift_cannot_be_unassigned_here(alice_client, account, schedule, shift, ann, alice):
+def test_assignment_of_another_shift_cannot_be_unassigned_here(
+    alice_client, account, schedule, shift, ann, alice
+):
     other = make_shift(schedule, shift.ends_at + H)
     row = actions.assign(other, 1, ann, alice)
-    r = alice_client.post(url(account, schedule, f"shifts/{shift.pk}/"), {"action": "unassign", "unassign-assignment": row.pk})
+    r = alice_client.post(
+        url(account, schedule, f"shifts/{shift.pk}/"),
+        {"action": "unassign", "unassign-assignment": row.pk},
+    )
     assert r.status_code == 404
     row.refresh_from_db()
     assert row.ended_at is None
@@ -209,7 +238,9 @@ def test_billing_role_may_not_open_on_call(carol_client, account, schedule, shif
     assert carol_client.get(url(account, schedule, f"shifts/{shift.pk}/")).status_code == 403
 
 
-def test_other_accounts_schedule_and_shift_are_404(dave_client, alice_client, account, other_account, schedule, shift):
+def test_other_accounts_schedule_and_shift_are_404(
+    dave_client, alice_client, account, other_account, schedule, shift
+):
     assert dave_client.get(url(account, schedule)).status_code == 404
     theirs = make_schedule(other_account, "x", "Theirs")
     their_shift = make_shift(theirs, future_day(2))
@@ -227,14 +258,21 @@ def test_ended_shift_page_offers_comments_only(alice_client, account, schedule, 
     assert 'data-testid="assign-form"' not in html and 'data-testid="comment-form"' in html
     r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk})
     assert r.status_code == 400 and "has ended" in r.content.decode()
-    assert alice_client.post(page, {"action": "comment", "comment-text": "Quiet week"}).status_code == 302
+    assert (
+        alice_client.post(page, {"action": "comment", "comment-text": "Quiet week"}).status_code
+        == 302
+    )
 
 
-def test_pdf_shows_the_people_and_the_colours(alice_client, account, schedule, shift, ann, olga, alice):
+def test_pdf_shows_the_people_and_the_colours(
+    alice_client, account, schedule, shift, ann, olga, alice
+):
     actions.assign(shift, 1, ann, alice)
     actions.override(shift, 2, olga, shift.starts_at + H, shift.starts_at + 3 * H, alice)
     day = timezone.localtime(shift.starts_at, schedule.tzinfo).date().isoformat()
-    response = alice_client.get(url(account, schedule, "export.pdf"), {"view": "month", "date": day})
+    response = alice_client.get(
+        url(account, schedule, "export.pdf"), {"view": "month", "date": day}
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Ann Base" in text and "Olga Override" in text and "Override" in text
@@ -247,7 +285,9 @@ def test_pdf_with_bad_params_is_a_message(alice_client, account, schedule):
     assert response.status_code == 400 and "invalid-feedback" in response.content.decode()
 
 
-def test_home_banner_shows_who_is_on_call_now_and_uncovered_shifts(alice_client, account, schedule, ann, alice):
+def test_home_banner_shows_who_is_on_call_now_and_uncovered_shifts(
+    alice_client, account, schedule, ann, alice
+):
     now = timezone.now()
     running = make_shift(schedule, now - 2 * H, hours=24)
     actions.assign(running, 1, ann, alice, now=now - 3 * H)
@@ -259,10 +299,14 @@ def test_home_banner_shows_who_is_on_call_now_and_uncovered_shifts(alice_client,
     assert "view=list" in html and "gaps=1" in html
 
 
-def test_list_filtered_to_gaps_shows_only_uncovered_shifts(alice_client, account, schedule, ann, alice):
+def test_list_filtered_to_gaps_shows_only_uncovered_shifts(
+    alice_client, account, schedule, ann, alice
+):
     full = make_shift(schedule, future_day(2), hours=24)
     actions.assign(full, 1, ann, alice)
     empty = make_shift(schedule, full.ends_at, hours=24)
     day = timezone.localtime(full.starts_at, schedule.tzinfo).date().isoformat()
-    html = alice_client.get(url(account, schedule), {"view": "list", "date": day, "gaps": "1"}).content.decode()
+    html = alice_client.get(
+        url(account, schedule), {"view": "list", "date": day, "gaps": "1"}
+    ).content.decode()
     assert f"shifts/{empty.pk}/" in html and f"shifts/{full.pk}/" not in html
