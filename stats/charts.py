@@ -19,8 +19,8 @@ PLOT_RIGHT = WIDTH - 8
 PLOT_TOP = 10
 PLOT_HEIGHT = 170
 PLOT_BOTTOM = PLOT_TOP + PLOT_HEIGHT
-FONT = 13
-CHAR_WIDTH = 7.2  # a generous average advance at 13 px, for the legend's layout
+FONT = 14
+CHAR_WIDTH = 7.8  # a generous average advance at 14 px, for the legend layout
 
 # (key, fill colour, class); the order is the stacking order from the axis up.
 SERIES = (
