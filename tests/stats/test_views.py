@@ -1,6 +1,7 @@
 """The statistics page, its HTMX partial, its exports and who may open them."""
 
 import io
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -215,6 +216,7 @@ def test_pdf_export_has_the_header_and_the_table(bob_client, account, calls):
     assert "Total Incoming Calls" in text
     assert "Day of Week: Mon, Sat" in text
     assert "Calls by hour of the day" in text
+    assert "Hour of the day (0-23, local time)" in text  # drawn inside the SVG
     assert AccessEvent.objects.filter(action="exported", object_type="stats").count() == 1
 
 
@@ -236,3 +238,16 @@ def test_export_with_bad_filter_is_refused_with_the_message(bob_client, account)
 def test_statistics_section_is_in_the_menu_for_members_only(bob_client, carol_client, account):
     assert url(account) in bob_client.get(f"/a/{account.number}/").content.decode()
     assert url(account) not in carol_client.get(f"/a/{account.number}/").content.decode()
+
+
+def test_charts_are_labelled_and_their_numbers_are_not_localised(bob, bob_client, account, calls):
+    bob.language = "fr"  # French formats write 12,5: an SVG coordinate must stay 12.5
+    bob.save()
+    html = bob_client.get(url(account)).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    drawing = svg[svg.index("</desc>") :]
+    coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', drawing)
+    assert coordinates and all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", c) for c in coordinates)
+    assert 'role="img"' in svg and "<desc" in svg
+    assert "Answered by agent" in svg and "Abandoned" in svg  # the legend
+    assert "<title>14:00, Answered by agent: 2</title>" in svg
