@@ -8,6 +8,7 @@ from typing import Annotated
 
 from django.http import Http404
 from ninja import Router
+from ninja.responses import Status
 from pydantic import Field
 
 from accounts.models import BillingAccount
@@ -74,11 +75,14 @@ def put_invoice(request, billing_number: str, invoice_number: ExternalId, payloa
         taxes=[TaxData(**tax.model_dump()) for tax in payload.taxes],
         total=payload.total,
     )
-    return status_of(outcome), {
-        "external_id": invoice.number,
-        "id": invoice.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {
+            "external_id": invoice.number,
+            "id": invoice.pk,
+            "outcome": outcome.value,
+        },
+    )
 
 
 @router.put(
@@ -95,8 +99,11 @@ def put_payment(request, billing_number: str, external_id: ExternalId, payload: 
         method=payload.method,
         reference=payload.reference,
     )
-    return status_of(outcome), {
-        "external_id": payment.external_id,
-        "id": payment.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {
+            "external_id": payment.external_id,
+            "id": payment.pk,
+            "outcome": outcome.value,
+        },
+    )
