@@ -36,8 +36,9 @@ def _month(day, language: str) -> str:
 
 def minutes_description(minutes: Decimal, cycle: Cycle, language: str) -> str:
     if language == "fr":
+        french_minutes = str(minutes).replace(".", ",")
         return (
-            f"{minutes} minutes du {cycle.start.day} {_month(cycle.start, 'fr')} "
+            f"{french_minutes} minutes du {cycle.start.day} {_month(cycle.start, 'fr')} "
             f"au {cycle.end.day} {_month(cycle.end, 'fr')}"
         )
     return (
