@@ -232,3 +232,15 @@ def test_from_alone_runs_to_today_and_to_alone_starts_60_days_back():
     assert form.is_valid() and form.day_range.end == today
     form = BillableCallsForm({"to": "2026-11-01"}, today=today)
     assert form.is_valid() and form.day_range.start == date(2026, 9, 23)
+
+
+def test_the_filtered_part_carries_the_export_and_email_links_of_its_filter(
+    alice_client, account, htmx_headers
+):
+    day = (today_of(account) - timedelta(days=5)).isoformat()
+    query = {"from": day, "to": day}
+
+    html = alice_client.get(url(account), query, headers=htmx_headers).content.decode()
+
+    assert f"/a/5201/billing/calls/export.xlsx?from={day}&amp;to={day}" in html
+    assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}"' in html
