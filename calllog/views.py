@@ -42,13 +42,11 @@ def _query(request: AccountRequest) -> str:
 @require_GET
 @account_view("calls")
 def call_list(request: AccountRequest) -> HttpResponse:
-    form = CallFilterForm(request.GET or None, account=request.account)
+    form = CallFilterForm(request.GET, account=request.account)
     context: dict = {"form": form, "query": _query(request), "report_form": CallReportForm()}
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         context["invalid"] = True
     else:
-        if not form.is_bound:
-            form.full_clean()  # an empty filter is valid: the whole 60 days
         calls = _filtered(request, form)
         boundary = recent_boundary(request.account)
         totals = calls.totals_around(boundary)
@@ -171,12 +169,10 @@ def _starts_at_zero(range_header: str) -> bool:
 
 
 def _export(request: AccountRequest, fmt: str) -> HttpResponse:
-    form = CallFilterForm(request.GET or None, account=request.account)
-    if form.is_bound and not form.is_valid():
+    form = CallFilterForm(request.GET, account=request.account)
+    if not form.is_valid():
         # The list page shows what is wrong next to the field.
         return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
-    if not form.is_bound:
-        form.full_clean()
     calls = _filtered(request, form)
     log_access(
         request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt} {_query(request)}"
@@ -203,14 +199,12 @@ def export_csv(request: AccountRequest) -> HttpResponse:
 def email_report(request: AccountRequest) -> HttpResponse:
     """Send the filtered log (the filter is the query string) to an address."""
     list_url = reverse("calllog:list", args=[request.account.number]) + _query(request)
-    form = CallFilterForm(request.GET or None, account=request.account)
+    form = CallFilterForm(request.GET, account=request.account)
     report_form = CallReportForm(request.POST)
-    if (form.is_bound and not form.is_valid()) or not report_form.is_valid():
+    if not form.is_valid() or not report_form.is_valid():
         if not report_form.is_valid():
             messages.error(request, _("Enter a valid e-mail address to send the report to."))
         return redirect(list_url)
-    if not form.is_bound:
-        form.full_clean()
     fmt = report_form.cleaned_data["format"]
     to = report_form.cleaned_data["email"]
     export = exports.as_file(request.account, _filtered(request, form), fmt)
