@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from api.accounts import account_or_404, status_of
 from api.errors import ApiError, bad_request
@@ -22,11 +22,14 @@ routers = [("", router)]
 def put_call(request: HttpRequest, number: int, external_id: ExternalId, payload: CallIn):
     account = account_or_404(number)
     call, outcome = write_call(account, external_id, payload)
-    return status_of(outcome), {
-        "external_id": call.external_id,
-        "id": call.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {
+            "external_id": call.external_id,
+            "id": call.pk,
+            "outcome": outcome.value,
+        },
+    )
 
 
 @router.put(
@@ -50,11 +53,14 @@ def put_recording(request: HttpRequest, number: int, external_id: str):
         outcome = attach_recording(call, content, content_type)
     call.refresh_from_db()
     status = 201 if outcome is Outcome.CREATED else 200
-    return status, {
-        "external_id": call.external_id,
-        "id": call.pk,
-        "outcome": outcome.value,
-        "content_type": call.recording_content_type,
-        "size": call.recording_size,
-        "duration_s": call.recording_duration_s,
-    }
+    return Status(
+        status,
+        {
+            "external_id": call.external_id,
+            "id": call.pk,
+            "outcome": outcome.value,
+            "content_type": call.recording_content_type,
+            "size": call.recording_size,
+            "duration_s": call.recording_duration_s,
+        },
+    )

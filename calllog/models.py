@@ -7,16 +7,36 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.functions import Replace
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 
 
+class _RecordingsStorage(LazyObject):
+    """STORAGES["recordings"] as configured now: the FileField keeps this proxy, so a
+    changed setting (a test's temporary directory, a new bucket) is followed."""
+
+    def _setup(self):
+        self._wrapped = storages["recordings"]
+
+
+_recordings = _RecordingsStorage()
+
+
+@receiver(setting_changed)
+def _follow_storages_setting(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _recordings._wrapped = empty
+
+
 def recordings_storage():
-    return storages["recordings"]
+    return _recordings
 
 
 def recording_path(call: Call, filename: str) -> str:

@@ -42,8 +42,18 @@ def test_boundary_follows_the_account_time_zone(account):
 def test_page_splits_at_the_boundary_both_sides(alice_client, account):
     boundary = recent_boundary(account)
     make_call(account, started_at=boundary, external_id="AT-BOUNDARY", duration_s=60)
-    make_call(account, started_at=boundary - timedelta(seconds=1), external_id="JUST-BEFORE", duration_s=30)
-    make_call(account, started_at=timezone.now() - timedelta(minutes=5), external_id="TODAY", duration_s=60)
+    make_call(
+        account,
+        started_at=boundary - timedelta(seconds=1),
+        external_id="JUST-BEFORE",
+        duration_s=30,
+    )
+    make_call(
+        account,
+        started_at=timezone.now() - timedelta(minutes=5),
+        external_id="TODAY",
+        duration_s=60,
+    )
     html = alice_client.get(url(account)).content.decode()
     recent, archive = section(html, "recent"), section(html, "archive")
     assert "AT-BOUNDARY" in recent and "TODAY" in recent
@@ -55,7 +65,9 @@ def test_page_splits_at_the_boundary_both_sides(alice_client, account):
 
 def test_page_lists_calls_with_their_columns_and_buttons(alice_client, account):
     make_recorded_call(account, external_id="WITH-VOICE", agent="SY1")
-    make_call(account, external_id="DISPATCH", kind=Call.Kind.TRANSACTION, details={"type": "email"})
+    make_call(
+        account, external_id="DISPATCH", kind=Call.Kind.TRANSACTION, details={"type": "email"}
+    )
     response = alice_client.get(url(account))
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,8 +93,16 @@ def test_filters_by_caller_digits_agent_kind_and_recording(alice_client, account
     make_recorded_call(account, external_id="RECORDED", caller_number="514-555-0199", agent="JL1")
     make_call(account, external_id="OTHER-NUMBER", caller_number="450-555-0121", agent="JL1")
     make_call(account, external_id="OTHER-AGENT", caller_number="514 555 0199", agent="MJ1")
-    make_call(account, external_id="TRANSACTION", caller_number="5145550199", agent="JL1", kind="transaction")
-    html = alice_client.get(url(account, "?caller=5145550199&agent=jl1&kind=conversation")).content.decode()
+    make_call(
+        account,
+        external_id="TRANSACTION",
+        caller_number="5145550199",
+        agent="JL1",
+        kind="transaction",
+    )
+    html = alice_client.get(
+        url(account, "?caller=5145550199&agent=jl1&kind=conversation")
+    ).content.decode()
     assert "MATCH" in html and "RECORDED" in html
     assert "OTHER-NUMBER" not in html and "OTHER-AGENT" not in html and "TRANSACTION" not in html
     html = alice_client.get(url(account, "?caller=514-555-0199&recording=1")).content.decode()
@@ -111,7 +131,13 @@ def test_calls_older_than_sixty_days_are_never_shown(alice_client, account):
 
 @pytest.mark.parametrize(
     "query",
-    ["?from=2026-02-30", "?to=yesterday", "?from=2026-03-22&to=2026-03-01", "?kind=voicemail", "?to=9999-12-31"],
+    [
+        "?from=2026-02-30",
+        "?to=yesterday",
+        "?from=2026-03-22&to=2026-03-01",
+        "?kind=voicemail",
+        "?to=9999-12-31",
+    ],
 )
 def test_bad_filter_shows_an_error_and_no_results(alice_client, account, query):
     make_call(account, external_id="HIDDEN")
@@ -152,7 +178,9 @@ def test_anonymous_is_sent_to_sign_in(client, account):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_log_query_count_does_not_grow_with_rows(alice_client, account, django_assert_max_num_queries):
+def test_log_query_count_does_not_grow_with_rows(
+    alice_client, account, django_assert_max_num_queries
+):
     boundary = recent_boundary(account)
     for i in range(3):
         make_call(account, started_at=boundary + timedelta(hours=i + 1))
