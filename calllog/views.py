@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,7 +44,14 @@ def _query(request: AccountRequest) -> str:
 @account_view("calls")
 def call_list(request: AccountRequest) -> HttpResponse:
     form = CallFilterForm(request.GET, account=request.account)
-    context: dict = {"form": form, "query": _query(request), "report_form": CallReportForm()}
+    query = _query(request)
+    context: dict = {
+        "form": form,
+        "query": query,
+        # Opening a call keeps the search, for its "Back to the call log" link.
+        "back": f"?{urlencode({'back': query})}" if query else "",
+        "report_form": CallReportForm(),
+    }
     if not form.is_valid():
         context["invalid"] = True
     else:

@@ -85,3 +85,21 @@ def test_billing_role_may_not_open_a_call(carol_client, account):
 
 def test_non_numeric_call_id_is_404(alice_client, account):
     assert alice_client.get(f"/a/{account.number}/calls/abc/").status_code == 404
+
+
+def test_back_link_keeps_the_search(alice_client, account):
+    call = make_call(account, agent="CL2")
+    html = alice_client.get(f"/a/{account.number}/calls/?agent=CL2").content.decode()
+    assert f"/calls/{call.pk}/?back=%3Fagent%3DCL2" in html
+    detail = alice_client.get(
+        f"/a/{account.number}/calls/{call.pk}/?back=%3Fagent%3DCL2"
+    ).content.decode()
+    assert f'href="/a/{account.number}/calls/?agent=CL2"' in detail
+
+
+def test_back_link_ignores_anything_but_a_query(alice_client, account):
+    call = make_call(account)
+    detail = alice_client.get(
+        f"/a/{account.number}/calls/{call.pk}/?back=https://evil.example"
+    ).content.decode()
+    assert f'<a href="/a/{account.number}/calls/">' in detail
