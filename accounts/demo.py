@@ -9,7 +9,13 @@ DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 (printed by seed_demo; demo dat
 ACCOUNTS = [
     # number, name, billing number, language, time zone
     (5201, "Plomberie Saint-Laurent inc.", "780412", "fr", "America/Toronto"),
-    (5202, "Clinique médicale Westmount / Westmount Medical Clinic", "780412", "en", "America/Toronto"),
+    (
+        5202,
+        "Clinique médicale Westmount / Westmount Medical Clinic",
+        "780412",
+        "en",
+        "America/Toronto",
+    ),
     (7300, "Chauffage Laval Heating", "781990", "fr", "America/Toronto"),
 ]
 
@@ -52,7 +58,8 @@ def seed_tenants() -> dict[int, Account]:
                 user=user, account=accounts[number], defaults={"role": role}
             )
     staff, created = User.objects.get_or_create(
-        username="support", defaults={"is_staff": True, "is_superuser": True, "email": "support@example.com"}
+        username="support",
+        defaults={"is_staff": True, "is_superuser": True, "email": "support@example.com"},
     )
     if created:
         staff.set_password(DEMO_PASSWORD)

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -73,7 +72,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"password_form": password_form, "language_form": language_form, "memberships": memberships},
+        {
+            "password_form": password_form,
+            "language_form": language_form,
+            "memberships": memberships,
+        },
     )
 
 
@@ -110,5 +113,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
     connection.ensure_connection()
     return HttpResponse("ok", content_type="text/plain")
-
-

@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(client: Client, username: str, password: str, address: str = "10.0.0.1"):
-    return client.post(
-        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_sign_in_with_username_and_password_opens_the_account(alice, account):

@@ -23,8 +23,14 @@ def run(*args, stdin: str = "") -> str:
 
 def test_creates_a_user_with_password_and_roles(account, other_account):
     out = run(
-        "gina", "--email", "gina@example.com", "--password-stdin",
-        "--account", "5201:manager", "--account", "7300",
+        "gina",
+        "--email",
+        "gina@example.com",
+        "--password-stdin",
+        "--account",
+        "5201:manager",
+        "--account",
+        "7300",
         stdin="s3cret-pass-phrase\n",
     )
     assert "Created gina" in out

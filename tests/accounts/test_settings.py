@@ -17,7 +17,11 @@ def test_settings_page_shows_password_and_language(alice_client):
 def test_change_password(alice_client, alice):
     response = alice_client.post(
         "/settings/",
-        {"old_password": PASSWORD, "new_password1": "fresh-secret-4471", "new_password2": "fresh-secret-4471"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "fresh-secret-4471",
+            "new_password2": "fresh-secret-4471",
+        },
     )
     assert response.status_code == 302
     alice.refresh_from_db()
@@ -29,7 +33,11 @@ def test_change_password(alice_client, alice):
 def test_wrong_old_password_is_refused_by_the_field(alice_client, alice):
     response = alice_client.post(
         "/settings/",
-        {"old_password": "nope", "new_password1": "fresh-secret-4471", "new_password2": "fresh-secret-4471"},
+        {
+            "old_password": "nope",
+            "new_password1": "fresh-secret-4471",
+            "new_password2": "fresh-secret-4471",
+        },
     )
     assert response.status_code == 200
     assert "Your old password was entered incorrectly" in response.content.decode()

@@ -51,7 +51,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-CA", "accept_downloads": True}
+    return {
+        **browser_context_args,
+        "viewport": DESKTOP,
+        "locale": "en-CA",
+        "accept_downloads": True,
+    }
 
 
 @pytest.fixture

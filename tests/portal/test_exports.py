@@ -43,4 +43,8 @@ def test_csv_streams_rows_and_defuses_formulas():
 def test_xlsx_is_written_in_write_only_mode_and_reads_back():
     export = write_xlsx([("Sheet", ["Name", "N"], iter([["a", 1], ["b", 2]]))], "x.xlsx")
     sheet = load_workbook(io.BytesIO(export.read())).active
-    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["Name", "N"], ["a", 1], ["b", 2]]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        ["Name", "N"],
+        ["a", 1],
+        ["b", 2],
+    ]

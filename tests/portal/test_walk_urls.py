@@ -107,11 +107,15 @@ def test_another_accounts_objects_answer_404_and_change_nothing(alice, account, 
         path = fill(route, {"number": account.number, **theirs})
         for method in ("get", "post"):
             response = getattr(client, method)(path)
-            assert response.status_code in (404, 405), f"{method.upper()} {path}: {response.status_code}"
+            assert response.status_code in (404, 405), (
+                f"{method.upper()} {path}: {response.status_code}"
+            )
     # Any page of the other account itself is 404 for a non-member.
     for route in account_routes():
         path = fill(route, {"number": other_account.number, **theirs})
         for method in ("get", "post"):
             response = getattr(client, method)(path)
-            assert response.status_code in (404, 405), f"{method.upper()} {path}: {response.status_code}"
+            assert response.status_code in (404, 405), (
+                f"{method.upper()} {path}: {response.status_code}"
+            )
     assert tenant_snapshot() == before

@@ -20,7 +20,9 @@ def parse_account(value: str) -> tuple[int, str]:
     if not number.isdigit():
         raise CommandError(f"--account {value!r}: the account number must be digits.")
     if role not in Role.values:
-        raise CommandError(f"--account {value!r}: the role must be one of {', '.join(Role.values)}.")
+        raise CommandError(
+            f"--account {value!r}: the role must be one of {', '.join(Role.values)}."
+        )
     return int(number), role
 
 
