@@ -48,9 +48,25 @@ class MessageQuerySet(models.QuerySet):
             qs = qs.filter(search_text__contains=word)
         return qs
 
+    def urgent_only(self) -> MessageQuerySet:
+        return self.filter(urgent=True)
+
+    def with_read_state(self, user) -> MessageQuerySet:
+        """Annotate `is_read` for this user in the same query (no query per row)."""
+        return self.annotate(
+            is_read=models.Exists(
+                MessageRead.objects.filter(message=models.OuterRef("pk"), user=user)
+            )
+        )
+
+    def unread_by(self, user) -> MessageQuerySet:
+        return self.with_read_state(user).filter(is_read=False)
+
 
 class Message(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="messages", verbose_name=_("account")
+    )
     external_id = models.CharField(_("message ID"), max_length=64)
     taken_at = models.DateTimeField(_("taken at"))
     taken_by = models.CharField(_("taken by"), max_length=32, blank=True)
@@ -70,7 +86,9 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [
-            models.UniqueConstraint(fields=["account", "external_id"], name="message_external_id_unique")
+            models.UniqueConstraint(
+                fields=["account", "external_id"], name="message_external_id_unique"
+            )
         ]
         indexes = [models.Index(fields=["account", "-taken_at"], name="message_account_taken")]
 
@@ -106,8 +124,12 @@ class MessageEvent(models.Model):
         READ = "read", _("Read")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events", verbose_name=_("message"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="events", verbose_name=_("message")
+    )
     at = models.DateTimeField(_("at"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     target = models.CharField(_("target"), max_length=254, blank=True)
@@ -145,4 +167,6 @@ class MessageRead(models.Model):
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "user"], name="message_read_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="message_read_once")
+        ]
