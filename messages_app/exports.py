@@ -1,4 +1,4 @@
-"""The inbox's downloads: the selected messages as Excel, CSV or PDF (portal/exports.py writes them)."""
+"""The inbox's downloads: the selected messages as Excel, CSV or PDF (via portal/exports.py)."""
 
 from __future__ import annotations
 

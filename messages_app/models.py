@@ -95,17 +95,17 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.external_id} {self.subject}"
 
-    def build_search_text(self) -> str:
-        parts = [self.external_id, self.subject, self.caller_name, self.caller_number]
-        parts += [str(field.get("value", "")) for field in self.fields or []]
-        return normalise(" ".join(p for p in parts if p))
-
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        parts = [self.external_id, self.subject, self.caller_name, self.caller_number]
+        parts += [str(field.get("value", "")) for field in self.fields or []]
+        return normalise(" ".join(p for p in parts if p))
 
 
 class MessageEvent(models.Model):
@@ -148,14 +148,14 @@ class MessageEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.target}"
 
+    def save(self, *args, **kwargs):
+        self.fingerprint = self.make_fingerprint(self.at, self.kind, self.target, self.detail)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def make_fingerprint(at: datetime, kind: str, target: str, detail: str) -> str:
         key = "\x1f".join([at.astimezone(UTC).isoformat(), kind, target, detail])
         return hashlib.sha256(key.encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        self.fingerprint = self.make_fingerprint(self.at, self.kind, self.target, self.detail)
-        super().save(*args, **kwargs)
 
 
 class MessageRead(models.Model):
@@ -170,3 +170,6 @@ class MessageRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message", "user"], name="message_read_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.message_id}"
