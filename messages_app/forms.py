@@ -23,7 +23,7 @@ class LocalMoment:
     date_only: bool
 
 
-class LocalMomentField(forms.CharField):
+class LocalMomentField(forms.Field):
     """YYYY-MM-DD or YYYY-MM-DDTHH:MM, read later in the account's time zone."""
 
     default_error_messages = {
@@ -32,17 +32,16 @@ class LocalMomentField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 16)
         kwargs.setdefault(
             "widget",
             forms.TextInput(
-                attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off"}
+                attrs={"placeholder": "YYYY-MM-DD", "maxlength": 16, "autocomplete": "off"}
             ),
         )
         super().__init__(**kwargs)
 
     def to_python(self, value) -> LocalMoment | None:
-        text = super().to_python(value).strip()
+        text = str(value or "").strip()
         if not text:
             return None
         try:
