@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from django.http import Http404
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field
 
 from api.accounts import account_or_404, status_of
@@ -82,12 +82,15 @@ def _checked_external_id(external_id: str) -> str:
 def put_message(request, number: int, external_id: str, payload: MessageIn):
     account = account_or_404(number)
     message, outcome, added = write_message(account, _checked_external_id(external_id), payload)
-    return status_of(outcome), {
-        "external_id": message.external_id,
-        "id": message.pk,
-        "outcome": outcome.value,
-        "events_added": added,
-    }
+    return Status(
+        status_of(outcome),
+        {
+            "external_id": message.external_id,
+            "id": message.pk,
+            "outcome": outcome.value,
+            "events_added": added,
+        },
+    )
 
 
 @router.post(
@@ -100,8 +103,5 @@ def post_events(request, number: int, external_id: str, payload: EventsIn):
     if message is None:
         raise Http404(f"No message {external_id} in account {number}.")
     added = append_events(message, payload.events)
-    return 201 if added else 200, {
-        "external_id": message.external_id,
-        "id": message.pk,
-        "events_added": added,
-    }
+    body = {"external_id": message.external_id, "id": message.pk, "events_added": added}
+    return Status(201 if added else 200, body)
