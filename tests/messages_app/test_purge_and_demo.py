@@ -63,3 +63,11 @@ def test_demo_seed_is_idempotent_and_has_yesterdays_urgent_problemes(db):
     assert {e.kind for e in found.first().events.all()} >= {"taken", "email_initiated", "delivered"}
     assert not Message.objects.filter(taken_at__gt=timezone.now()).exists()
     assert not Message.objects.filter(taken_at__lt=timezone.now() - timedelta(days=60)).exists()
+
+
+def test_search_column_has_a_trigram_index_on_postgresql():
+    assert connection.vendor == "postgresql"  # the tests run on PostgreSQL (BRIEF, README)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'message_search_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition
