@@ -23,10 +23,10 @@ venv: $(VENV)/.installed
 
 # Compiled translations are build output, not committed.
 locale/fr/LC_MESSAGES/django.mo: $(VENV)/.installed $(shell find locale */locale -name '*.po' 2>/dev/null)
-	$(MANAGE) compilemessages --ignore=.venv >/dev/null
+	DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore=.venv >/dev/null
 
 messages: venv
-	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_DEBUG=true $(MANAGE) makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 
 demo: venv locale/fr/LC_MESSAGES/django.mo
 	$(DEMO_ENV) $(MANAGE) migrate --noinput

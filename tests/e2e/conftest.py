@@ -60,11 +60,9 @@ def sign_in(live_server, page):
 
     def _sign_in(user, password: str = PASSWORD):
         page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(user.username) if page.locator(
-            "html[lang=en]"
-        ).count() else page.locator("#id_username").fill(user.username)
+        page.locator("#id_username").fill(user.username)
         page.locator("#id_password").fill(password)
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
         return page
 

@@ -1,0 +1,103 @@
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client: Client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_sign_in_with_username_and_password_opens_the_account(alice, account):
+    client = Client()
+    response = attempt(client, "alice", PASSWORD)
+    assert response.status_code == 302
+    response = client.get(response["Location"], follow=True)
+    assert response.redirect_chain[-1][0] == f"/a/{account.number}/"
+
+
+def test_wrong_password_says_so_and_does_not_sign_in(alice):
+    client = Client()
+    response = attempt(client, "alice", "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_that_username_from_that_address(alice):
+    client = Client()
+    for _ in range(4):
+        assert attempt(client, "alice", "wrong").status_code == 200
+    response = attempt(client, "alice", "wrong")
+    assert response.status_code == 429
+    assert "locked from this address for 15 minutes" in response.content.decode()
+    # Even the right password is refused while locked.
+    response = attempt(client, "alice", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lock_is_per_username_and_address(alice, bob):
+    client = Client()
+    for _ in range(5):
+        attempt(client, "alice", "wrong")
+    assert attempt(Client(), "bob", PASSWORD).status_code == 302
+    assert attempt(Client(), "alice", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+def test_lock_ends_after_fifteen_minutes(alice):
+    client = Client()
+    for _ in range(5):
+        attempt(client, "alice", "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(Client(), "alice", PASSWORD).status_code == 302
+
+
+def test_lockout_message_is_in_french_for_a_french_browser(alice):
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    for _ in range(5):
+        response = attempt(client, "alice", "wrong")
+    assert response.status_code == 429
+    assert "verrouillé" in response.content.decode()
+
+
+def test_sessions_end_after_thirty_idle_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_sign_out_is_a_post_and_ends_the_session(alice_client, account):
+    response = alice_client.post("/logout/")
+    assert response.status_code == 302
+    assert alice_client.get(f"/a/{account.number}/").status_code == 302
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(alice, mailoutbox):
+    client = Client()
+    response = client.post("/password-reset/", {"email": "alice@example.com"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
+    path = link.split("testserver", 1)[1].strip()
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url, {"new_password1": "a-new-pass-phrase-77", "new_password2": "a-new-pass-phrase-77"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("a-new-pass-phrase-77")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(mailoutbox, db):
+    response = Client().post("/password-reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert mailoutbox == []

@@ -1,0 +1,37 @@
+"""Each section opens to the roles of platform-api.md and answers 403 to the others,
+and its menu entry is drawn only for the roles that may open it."""
+
+import pytest
+
+from accounts.roles import Role
+from portal.sections import all_sections
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_and_billing_roles_are_disjoint_and_manager_has_all():
+    manager, member, billing = Role.MANAGER, Role.MEMBER, Role.BILLING
+    for section in all_sections():
+        assert manager.may(section.key)
+        assert member.may(section.key) != billing.may(section.key) or section.key == "home"
+    assert billing.may("billing") and not member.may("billing")
+    assert member.may("messages") and not billing.may("messages")
+    assert manager.may("oncall_edit") and not member.may("oncall_edit")
+
+
+@pytest.mark.parametrize("user_fixture", ["alice", "bob", "carol"])
+def test_sections_answer_by_role(request, user_fixture, account):
+    user = request.getfixturevalue(user_fixture)
+    membership = user.memberships.get(account=account)
+    client = signed_in(user)
+    home = client.get(f"/a/{account.number}/").content.decode()
+    for section in all_sections():
+        url = section.url(account.number)
+        status = client.get(url).status_code
+        if membership.may(section.key):
+            assert status == 200, (user.username, url)
+            assert f'href="{url}"' in home
+        else:
+            assert status == 403, (user.username, url)
+            assert f'href="{url}"' not in home
