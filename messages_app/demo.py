@@ -469,8 +469,7 @@ def seed_messages(accounts: dict, rng: random.Random, stdout) -> None:
                     taken_at=taken_at,
                     taken_by=day_rng.choice(AGENTS),
                     subject=subject,
-                    caller_name=f"{fields_value(fields, ('Prénom', 'First name'))} "
-                    f"{fields_value(fields, ('Nom', 'Last name'))}".strip(),
+                    caller_name=_caller(fields),
                     caller_number=fields_value(fields, ("Tél", "Phone", "Call back")),
                     urgent=urgent,
                     fields=tuple(fields),
@@ -480,6 +479,12 @@ def seed_messages(accounts: dict, rng: random.Random, stdout) -> None:
                 written += 1
         _mark_older_read(account, now - timedelta(days=2))
     stdout.write(f"  messages: {written} written")
+
+
+def _caller(fields: list[tuple[str, str]]) -> str:
+    first = fields_value(fields, ("Prénom", "First name"))
+    last = fields_value(fields, ("Nom", "Last name"))
+    return f"{first} {last}".strip() or fields_value(fields, ("Laboratory",))
 
 
 def fields_value(fields: list[tuple[str, str]], labels: tuple[str, ...]) -> str:
