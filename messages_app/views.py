@@ -23,6 +23,8 @@ from portal.tenancy import AccountRequest, account_view
 PER_PAGE = 50
 FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
 MAX_IDS = 1000
+# WeasyPrint lays out about 20 messages a second: past this, Excel or CSV.
+PDF_LIMIT = 500
 OBJECT_TYPE = "messages_app.message"
 
 
@@ -80,6 +82,13 @@ def _inbox_context(request: AccountRequest, form: InboxFilterForm, selected, ema
     }
 
 
+def _pdf_too_big() -> str:
+    return _(
+        "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
+        "need, or choose Excel or CSV."
+    ) % {"limit": PDF_LIMIT}
+
+
 @account_view("messages")
 def inbox(request: AccountRequest) -> HttpResponse:
     form, selected = _filtered(request, request.GET)
@@ -121,6 +130,9 @@ def export(request: AccountRequest, fmt: str) -> HttpResponse:
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
+    if fmt == "pdf" and selected.count() > PDF_LIMIT:
+        flash.error(request, _pdf_too_big())
+        return redirect(_inbox_url(request, _filter_query(request.GET)))
     log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
     if fmt == "csv":
         return exports.csv_response(selected, request.account)
@@ -133,6 +145,12 @@ def email_report(request: AccountRequest) -> HttpResponse:
     """Send the filtered (or ticked) messages as an attachment; the filter is in the URL."""
     form, selected, detail = _selection(request, request.GET, request.POST)
     email_form = EmailReportForm(request.POST)
+    if (
+        email_form.is_valid()
+        and email_form.cleaned_data["format"] == "pdf"
+        and selected.count() > PDF_LIMIT
+    ):
+        email_form.add_error("format", _pdf_too_big())
     if not (form.is_valid() and email_form.is_valid()):
         return render(
             request, "messages_app/inbox.html", _inbox_context(request, form, selected, email_form)

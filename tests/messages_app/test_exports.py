@@ -186,3 +186,17 @@ def test_export_query_count_does_not_grow_with_rows(
         make_message(account, ago=timedelta(hours=hours + 10))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert alice_client.get(export_url(account, ext)).status_code == 200
+
+
+def test_a_pdf_past_the_limit_is_refused_with_a_message(alice_client, account, monkeypatch):
+    monkeypatch.setattr("messages_app.views.PDF_LIMIT", 2)
+    for _ in range(3):
+        make_message(account)
+    response = alice_client.get(export_url(account, "pdf", "q=fuite"), follow=True)
+    assert response.redirect_chain[-1][0].endswith("?q=fuite")
+    assert "at most 2 messages" in response.content.decode()
+    response = alice_client.post(
+        f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
+    )
+    assert "format" in response.context["email_form"].errors and not mail.outbox
+    assert not AccessEvent.objects.filter(action__in=["exported", "emailed"]).exists()
