@@ -2,23 +2,63 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.functions import Replace
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 
 
+class _RecordingsStorage(LazyObject):
+    """STORAGES["recordings"] as configured now: the FileField keeps this proxy, so a
+    changed setting (a test's temporary directory, a new bucket) is followed."""
+
+    def _setup(self):
+        self._wrapped = storages["recordings"]
+
+
+_recordings = _RecordingsStorage()
+
+
+@receiver(setting_changed)
+def _follow_storages_setting(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _recordings._wrapped = empty
+
+
 def recordings_storage():
-    return storages["recordings"]
+    return _recordings
 
 
 def recording_path(call: Call, filename: str) -> str:
-    return f"{call.account.number}/{call.started_at:%Y/%m/%d}/{call.external_id}-{filename}"
+    # The platform's id may hold any character: keep only what is safe in a file name.
+    safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", call.external_id)
+    return f"{call.account.number}/{call.started_at:%Y/%m/%d}/{safe_id}-{filename}"
+
+
+RECENT_DAYS = 7
+
+
+def recent_boundary(account: Account, now: datetime | None = None) -> datetime:
+    """Where "Last 7 days" ends and the archive (8-60 days) begins: local midnight at the
+    start of the day seven days before today, in the account's time zone.
+
+    A call of today or of any of the seven previous local days is recent; a call
+    of the eighth day back or older is in the archive. E.g. on Sunday 22 March (any
+    hour), the boundary is Sunday 15 March 00:00 local time.
+    """
+    tz = account.tzinfo
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    return datetime.combine(today - timedelta(days=RECENT_DAYS), time(0), tzinfo=tz)
 
 
 class CallQuerySet(models.QuerySet):
@@ -39,6 +79,39 @@ class CallQuerySet(models.QuerySet):
     def with_recording(self) -> CallQuerySet:
         return self.exclude(recording="")
 
+    def from_caller(self, text: str) -> CallQuerySet:
+        """Calls whose number holds these digits ("514 555" finds "(514) 555-0199"),
+        or, for text without digits, whose caller name holds the text."""
+        digits = "".join(c for c in text if c.isdigit())
+        if not digits:
+            return self.filter(caller_name__icontains=text.strip())
+        number = models.F("caller_number")
+        for separator in (" ", "-", "(", ")", ".", "+"):
+            number = Replace(number, models.Value(separator), models.Value(""))
+        return self.alias(caller_digits=number).filter(caller_digits__contains=digits)
+
+    def by_agent(self, agent: str) -> CallQuerySet:
+        return self.filter(agent__iexact=agent.strip())
+
+    def of_kind(self, kind: str) -> CallQuerySet:
+        return self.filter(kind=kind)
+
+    def older_than(self, cutoff: datetime) -> CallQuerySet:
+        return self.filter(started_at__lt=cutoff)
+
+    def totals_around(self, boundary: datetime) -> dict:
+        """Count and total duration of the calls from `boundary` on and of those before,
+        in one aggregate query: {"recent_count", "recent_seconds", "archive_count",
+        "archive_seconds"} (seconds 0 when there is no call)."""
+        recent = models.Q(started_at__gte=boundary)
+        totals = self.aggregate(
+            recent_count=models.Count("pk", filter=recent),
+            recent_seconds=models.Sum("duration_s", filter=recent, default=0),
+            archive_count=models.Count("pk", filter=~recent),
+            archive_seconds=models.Sum("duration_s", filter=~recent, default=0),
+        )
+        return totals
+
     def inbound(self) -> CallQuerySet:
         return self.filter(direction=Call.Direction.INBOUND)
 
@@ -55,7 +128,9 @@ class Call(models.Model):
         CONVERSATION = "conversation", _("Conversation")
         TRANSACTION = "transaction", _("Transaction")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="calls", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="calls", verbose_name=_("account")
+    )
     external_id = models.CharField(_("call ID"), max_length=64)
     started_at = models.DateTimeField(_("started at"))
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
@@ -82,15 +157,25 @@ class Call(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     # Billing: decimal minutes billed, and the invoice that billed them.
-    billing_units = models.DecimalField(_("billed minutes"), max_digits=9, decimal_places=2, null=True, blank=True)
+    billing_units = models.DecimalField(
+        _("billed minutes"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
     invoice_number = models.CharField(_("invoice number"), max_length=32, blank=True)
 
     recording = models.FileField(
-        _("recording"), storage=recordings_storage, upload_to=recording_path, blank=True, max_length=300
+        _("recording"),
+        storage=recordings_storage,
+        upload_to=recording_path,
+        blank=True,
+        max_length=300,
     )
     recording_content_type = models.CharField(_("recording type"), max_length=32, blank=True)
-    recording_size = models.PositiveBigIntegerField(_("recording size (bytes)"), null=True, blank=True)
+    recording_size = models.PositiveBigIntegerField(
+        _("recording size (bytes)"), null=True, blank=True
+    )
     recording_duration_s = models.FloatField(_("recording duration (s)"), null=True, blank=True)
+    # sha256 of the stored audio: the same recording sent again is not written twice.
+    recording_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CallQuerySet.as_manager()
 
@@ -99,7 +184,9 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         constraints = [
-            models.UniqueConstraint(fields=["account", "external_id"], name="call_external_id_unique")
+            models.UniqueConstraint(
+                fields=["account", "external_id"], name="call_external_id_unique"
+            )
         ]
         indexes = [
             models.Index(fields=["account", "-started_at"], name="call_account_started"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.mail import EmailMessage
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -153,20 +154,27 @@ def _xlsx_value(sheet, value):
     return value
 
 
-def static_url_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint may read our own static files and data: URLs, nothing else."""
-    from weasyprint.urls import default_url_fetcher
+def static_url_fetcher():
+    """A WeasyPrint fetcher that reads our own static files and data: URLs, nothing else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    prefix = "file://" + settings.STATIC_URL
-    for start in (settings.STATIC_URL, prefix):
-        if url.startswith(start):
-            found = finders.find(url[len(start) :].split("?")[0])
-            if found:
-                mime, _encoding = mimetypes.guess_type(found)
-                return {"file_obj": open(found, "rb"), "mime_type": mime}  # noqa: SIM115
-    raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            for start in (settings.STATIC_URL, "file://" + settings.STATIC_URL):
+                if url.startswith(start):
+                    try:
+                        found = finders.find(url[len(start) :].split("?")[0])
+                    except SuspiciousFileOperation as error:
+                        raise ValueError(f"Refused to fetch {url!r}") from error
+                    if found:
+                        mime, _encoding = mimetypes.guess_type(found)
+                        body = Path(found).read_bytes()
+                        return URLFetcherResponse(url, body, {"Content-Type": mime or ""})
+            raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
+
+    return StaticOnlyFetcher()
 
 
 def render_pdf(
@@ -175,7 +183,7 @@ def render_pdf(
     from weasyprint import HTML
 
     html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url="/", url_fetcher=static_url_fetcher).write_pdf()
+    pdf = HTML(string=html, base_url="/", url_fetcher=static_url_fetcher()).write_pdf()
     return ExportFile(filename=filename, content_type=PDF_TYPE, content=pdf)
 
 

@@ -209,6 +209,8 @@ SERVICE = {
     # Where "Request a change" forms are sent.
     "change_request_email": env.str("SERVICE_CHANGE_EMAIL", default="service@example.com"),
     "billing_phone": env.str("SERVICE_BILLING_PHONE", default="+1 514 555 0199"),
+    # Printed on invoices.
+    "address": env.str("SERVICE_ADDRESS", default="1000 rue Exemple, Montréal QC  H3A 0A1"),
 }
 
 # Messages and calls older than this are never shown and are purged by purge_expired.

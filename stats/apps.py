@@ -1,5 +1,25 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class Config(AppConfig):
     name = "stats"
+    verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from portal.sections import Section, register
+
+        register(
+            Section(
+                key="stats",
+                label=_("Statistics"),
+                url_name="stats:statistics",
+                description=_(
+                    "Your call figures for any period of the last 60 days, time of day and "
+                    "days of the week: calls answered, automated and abandoned, waiting and "
+                    "hold times, patches and busies, with Excel and PDF downloads."
+                ),
+                order=70,
+                namespaces=("stats",),
+            )
+        )

@@ -1,0 +1,63 @@
+"""The billable calls as an Excel sheet, with the same totals as the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account
+from billing.billable import Totals
+from billing.formatting import minutes_as_mmss
+from calllog.models import Call
+from portal.exports import ExportFile, export_filename, write_xlsx
+from portal.templatetags.portal import duration
+
+
+def billable_calls_header() -> list[str]:
+    return [
+        _("Date/Time"),
+        _("Description"),
+        _("Number"),
+        _("Caller Name"),
+        _("Agent"),
+        _("Work time"),
+        _("Statistic"),
+        _("Billed minutes"),
+        _("Invoice"),
+    ]
+
+
+def billable_calls_rows(calls: QuerySet[Call], account: Account, totals: Totals) -> Iterator[list]:
+    for call in calls.iterator(chunk_size=2000):
+        yield [
+            timezone.localtime(call.started_at, account.tzinfo),
+            call.description,
+            call.caller_number,
+            call.caller_name,
+            call.agent,
+            duration(call.work_s),
+            minutes_as_mmss(call.billing_units),
+            call.billing_units,
+            call.invoice_number,
+        ]
+    yield []
+    yield [_("Total Calls"), totals.calls]
+    yield [_("Total Stat"), totals.minutes]
+    yield [_("Average Stat/Call"), totals.average]
+
+
+def billable_calls_xlsx(calls: QuerySet[Call], account: Account, totals: Totals) -> ExportFile:
+    return write_xlsx(
+        [
+            (
+                _("Billable calls"),
+                billable_calls_header(),
+                billable_calls_rows(calls, account, totals),
+            )
+        ],
+        export_filename(account, "billable-calls", "xlsx"),
+        column_widths={0: 20, 1: 40, 2: 16, 3: 24, 4: 10, 5: 10, 6: 10, 7: 14, 8: 16},
+    )

@@ -1,0 +1,189 @@
+"""Billing history, one invoice (page and PDF), and the billable calls with their exports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import Action, log_access
+from billing.billable import billed_calls, cycle_comparison, totals
+from billing.exports import billable_calls_xlsx
+from billing.forms import BillableCallsForm
+from billing.models import Invoice, Ledger
+from portal.exports import EmailReportForm, render_pdf, send_report
+from portal.tenancy import AccountRequest, account_view
+
+HISTORY_PAGE_SIZE = 50
+CALLS_PAGE_SIZE = 200
+
+
+def _render(request: AccountRequest, template: str, context: dict, partial: str) -> HttpResponse:
+    name = f"{template}#{partial}" if request.htmx else template
+    return render(request, name, context)
+
+
+@require_GET
+@account_view("billing")
+def history(request: AccountRequest) -> HttpResponse:
+    ledger = Ledger(request.account.billing_account_id)
+    page = Paginator(ledger, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "entries": page.object_list,
+        "balance": ledger.balance if ledger.balance is not None else 0,
+        "billing_phone": settings.SERVICE.get("billing_phone", ""),
+    }
+    return _render(request, "billing/history.html", context, "results")
+
+
+def _invoice_or_404(request: AccountRequest, invoice_id: int) -> Invoice:
+    invoice = (
+        Invoice.objects.for_account(request.account).with_details().filter(pk=invoice_id).first()
+    )
+    if invoice is None:
+        raise Http404("No such invoice")
+    return invoice
+
+
+def _invoice_context(request: AccountRequest, invoice: Invoice) -> dict:
+    previous = invoice.previous_balance()
+    lines = list(invoice.lines.all())
+    accounts = sorted({line.account for line in lines if line.account}, key=lambda a: a.number)
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "taxes": list(invoice.taxes.all()),
+        "line_accounts": accounts,
+        "previous_balance": previous,
+        "new_balance": previous + invoice.total,
+        "billing_phone": settings.SERVICE.get("billing_phone", ""),
+        "service_address": settings.SERVICE.get("address", ""),
+    }
+
+
+@require_GET
+@account_view("billing")
+def invoice_detail(request: AccountRequest, invoice_id: int) -> HttpResponse:
+    invoice = _invoice_or_404(request, invoice_id)
+    log_access(request, Action.VIEWED, invoice)
+    return render(request, "billing/invoice.html", _invoice_context(request, invoice))
+
+
+@require_GET
+@account_view("billing")
+def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponse:
+    """The invoice on paper, in the user's language (activated by the middleware)."""
+    invoice = _invoice_or_404(request, invoice_id)
+    context = {**_invoice_context(request, invoice), "account": request.account}
+    export = render_pdf(
+        "billing/invoice_pdf.html",
+        context,
+        f"{invoice.billing_account.number}-{invoice.number}.pdf",
+        request,
+    )
+    log_access(request, Action.DOWNLOADED, invoice)
+    return export.response()
+
+
+def _calls_form(request: AccountRequest) -> BillableCallsForm:
+    return BillableCallsForm(request.GET, today=timezone.localdate(timezone=request.account.tzinfo))
+
+
+def _email_form(data=None) -> EmailReportForm:
+    form = EmailReportForm(data)
+    # Excel only: the sheet carries the totals row that matches the page.
+    form.fields["format"].choices = [("xlsx", "Excel")]
+    return form
+
+
+def _calls_context(request: AccountRequest, form: BillableCallsForm) -> dict:
+    today = form.today
+    context = {"form": form, "comparison": cycle_comparison(request.account, today)}
+    if form.is_valid():
+        day_range = form.day_range
+        calls = billed_calls(request.account, day_range.start, day_range.end)
+        page = Paginator(calls, CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            day_range=day_range,
+            page=page,
+            calls=page.object_list,
+            totals=totals(calls),
+            cut_cycle_start=form.cut_cycle_start if form.is_default else None,
+        )
+    return context
+
+
+@require_GET
+@account_view("billing")
+def calls(request: AccountRequest) -> HttpResponse:
+    form = _calls_form(request)
+    context = {**_calls_context(request, form), "email_form": _email_form()}
+    return _render(request, "billing/calls.html", context, "results")
+
+
+@require_GET
+@account_view("billing")
+def calls_export(request: AccountRequest) -> HttpResponse:
+    form = _calls_form(request)
+    if not form.is_valid():
+        return redirect(
+            reverse("billing:calls", args=[request.account.number]) + "?" + request.GET.urlencode()
+        )
+    day_range = form.day_range
+    selected = billed_calls(request.account, day_range.start, day_range.end)
+    export = billable_calls_xlsx(selected, request.account, totals(selected))
+    log_access(
+        request,
+        Action.EXPORTED,
+        object_type="billing.billable_calls",
+        detail=_range_detail(day_range),
+    )
+    return export.response()
+
+
+def _range_detail(day_range) -> str:
+    return f"{day_range.start.isoformat()}..{day_range.end.isoformat()}"
+
+
+@require_POST
+@account_view("billing")
+def calls_email(request: AccountRequest) -> HttpResponse:
+    """E-mail the Excel sheet of the filter in the query string, then back to the page."""
+    form = _calls_form(request)
+    email_form = _email_form(request.POST)
+    if not (form.is_valid() and email_form.is_valid()):
+        context = {**_calls_context(request, form), "email_form": email_form}
+        return render(request, "billing/calls.html", context, status=400)
+    day_range = form.day_range
+    selected = billed_calls(request.account, day_range.start, day_range.end)
+    export = billable_calls_xlsx(selected, request.account, totals(selected))
+    to = email_form.cleaned_data["email"]
+    period = _("%(start)s to %(end)s") % {
+        "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
+    }
+    send_report(
+        to,
+        _("Billable calls of account %(number)s, %(period)s")
+        % {"number": request.account.number, "period": period},
+        _("The billable calls of account %(number)s (%(name)s) from %(period)s are attached.")
+        % {"number": request.account.number, "name": request.account.name, "period": period},
+        export,
+    )
+    log_access(
+        request,
+        Action.EMAILED,
+        object_type="billing.billable_calls",
+        detail=f"{_range_detail(day_range)} to {to}",
+    )
+    messages.success(request, _("The report was sent to %(email)s.") % {"email": to})
+    return redirect(
+        reverse("billing:calls", args=[request.account.number]) + "?" + request.GET.urlencode()
+    )

@@ -1,0 +1,233 @@
+"""The call log, one call (details or the voice player), the audio, and exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import Action, log_access
+from calllog import exports
+from calllog.actions import RECORDING_TYPES
+from calllog.forms import CallFilterForm, CallReportForm
+from calllog.models import Call, CallQuerySet, recent_boundary
+from calllog.streaming import stream_file
+from messages_app.models import Message
+from portal.exports import send_report
+from portal.tenancy import AccountRequest, account_view
+
+PAGE_SIZE = 50
+
+
+def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
+    return form.filter(Call.objects.for_account(request.account).retained())
+
+
+def _page(calls: CallQuerySet, count: int, number: str | None) -> Page:
+    paginator = Paginator(calls, PAGE_SIZE)
+    paginator.count = count  # already counted by the totals query
+    return paginator.get_page(number)
+
+
+def _query(request: AccountRequest) -> str:
+    encoded = request.GET.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+@require_GET
+@account_view("calls")
+def call_list(request: AccountRequest) -> HttpResponse:
+    form = CallFilterForm(request.GET, account=request.account)
+    query = _query(request)
+    context: dict = {
+        "form": form,
+        "query": query,
+        # Opening a call keeps the search, for its "Back to the call log" link.
+        "back": f"?{urlencode({'back': query})}" if query else "",
+        "report_form": CallReportForm(),
+    }
+    if not form.is_valid():
+        context["invalid"] = True
+    else:
+        calls = _filtered(request, form)
+        boundary = recent_boundary(request.account)
+        totals = calls.totals_around(boundary)
+        recent = calls.filter(started_at__gte=boundary)
+        archive = calls.filter(started_at__lt=boundary)
+        context.update(
+            totals=totals,
+            boundary=boundary,
+            recent_page=_page(recent, totals["recent_count"], request.GET.get("page")),
+            archive_page=_page(archive, totals["archive_count"], request.GET.get("archive_page")),
+            total_count=totals["recent_count"] + totals["archive_count"],
+            total_seconds=totals["recent_seconds"] + totals["archive_seconds"],
+        )
+    template = "calllog/call_list.html#results" if request.htmx else "calllog/call_list.html"
+    return render(request, template, context)
+
+
+def _call_or_404(request: AccountRequest, call_id: int) -> Call:
+    call = Call.objects.for_account(request.account).retained().filter(pk=call_id).first()
+    if call is None:
+        raise Http404("No such call")
+    call.account = request.account  # already known: no query for it
+    return call
+
+
+@require_GET
+@account_view("calls")
+def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
+    call = _call_or_404(request, call_id)
+    message = None
+    message_url = ""
+    if call.message_external_id:
+        message = (
+            Message.objects.for_account(request.account)
+            .filter(external_id=call.message_external_id)
+            .only("pk", "external_id", "subject", "taken_at")
+            .first()
+        )
+        if message is not None:
+            # The inbox's stable URL (portal.md): /a/<number>/messages/<id>/.
+            message_url = f"{reverse('home', args=[request.account.number])}messages/{message.pk}/"
+    log_access(request, Action.VIEWED, call)
+    return render(
+        request,
+        "calllog/call_detail.html",
+        {
+            "call": call,
+            "message": message,
+            "message_url": message_url,
+            "details": _details_items(call.details),
+            "back_url": reverse("calllog:list", args=[request.account.number])
+            + _back_query(request),
+        },
+    )
+
+
+def _back_query(request: AccountRequest) -> str:
+    back = request.GET.get("back", "")
+    return back if back.startswith("?") else ""
+
+
+def _details_items(details) -> list[tuple[str, str]]:
+    """The transaction's details as (term, description) pairs, nested values flattened."""
+    if not isinstance(details, dict):
+        return [("", str(details))] if details else []
+    items = []
+    for key, value in details.items():
+        label = str(key).replace("_", " ").capitalize()
+        if isinstance(value, dict):
+            items += [(f"{label} · {k}", v) for k, v in _details_items(value)]
+        elif isinstance(value, list):
+            items.append((label, ", ".join(str(v) for v in value)))
+        else:
+            items.append((label, "" if value is None else str(value)))
+    return items
+
+
+def recording_filename(call: Call) -> str:
+    """e.g. 5201-2026-03-22-0916.wav: the account, and the call's local date and time."""
+    local = timezone.localtime(call.started_at, call.account.tzinfo)
+    extension = RECORDING_TYPES.get(call.recording_content_type, "audio")
+    return f"{call.account.number}-{local:%Y-%m-%d-%H%M}.{extension}"
+
+
+@require_http_methods(["GET", "HEAD"])
+@account_view("calls")
+def call_recording(request: AccountRequest, call_id: int) -> HttpResponse:
+    """The audio, streamed from storage, with Range support so the player can seek.
+
+    Access log rule (one entry per listening, not per range request): a GET with
+    `?download=1` is logged "downloaded"; any other GET with no Range header, or with
+    a Range starting at byte 0 (how a player begins), is logged "played"; requests for
+    later ranges (seeking, buffering) and HEAD requests are not logged.
+    """
+    call = _call_or_404(request, call_id)
+    if not call.recording:
+        raise Http404("No recording")
+    download = request.GET.get("download") == "1"
+    range_header = request.headers.get("Range")
+    if request.method == "GET":
+        if download:
+            log_access(request, Action.DOWNLOADED, call)
+        elif range_header is None or _starts_at_zero(range_header):
+            log_access(request, Action.PLAYED, call)
+    size = call.recording_size if call.recording_size is not None else call.recording.size
+    return stream_file(
+        call.recording,
+        size=size,
+        content_type=call.recording_content_type or "application/octet-stream",
+        filename=recording_filename(call),
+        as_attachment=download,
+        range_header=range_header,
+        head=request.method == "HEAD",
+    )
+
+
+def _starts_at_zero(range_header: str) -> bool:
+    spec = range_header.replace(" ", "").lower()
+    return spec.startswith("bytes=0-")
+
+
+def _export(request: AccountRequest, fmt: str) -> HttpResponse:
+    form = CallFilterForm(request.GET, account=request.account)
+    if not form.is_valid():
+        # The list page shows what is wrong next to the field.
+        return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
+    calls = _filtered(request, form)
+    log_access(
+        request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt} {_query(request)}"
+    )
+    if fmt == "csv":
+        return exports.as_csv(request.account, calls)
+    return exports.as_xlsx(request.account, calls).response()
+
+
+@require_GET
+@account_view("calls")
+def export_xlsx(request: AccountRequest) -> HttpResponse:
+    return _export(request, "xlsx")
+
+
+@require_GET
+@account_view("calls")
+def export_csv(request: AccountRequest) -> HttpResponse:
+    return _export(request, "csv")
+
+
+@require_POST
+@account_view("calls")
+def email_report(request: AccountRequest) -> HttpResponse:
+    """Send the filtered log (the filter is the query string) to an address."""
+    list_url = reverse("calllog:list", args=[request.account.number]) + _query(request)
+    form = CallFilterForm(request.GET, account=request.account)
+    report_form = CallReportForm(request.POST)
+    if not form.is_valid() or not report_form.is_valid():
+        if not report_form.is_valid():
+            messages.error(request, _("Enter a valid e-mail address to send the report to."))
+        return redirect(list_url)
+    fmt = report_form.cleaned_data["format"]
+    to = report_form.cleaned_data["email"]
+    export = exports.as_file(request.account, _filtered(request, form), fmt)
+    send_report(
+        to,
+        _("Call log of account %(number)s") % {"number": request.account.number},
+        _("Here is the call log of %(name)s (account %(number)s) you asked for.")
+        % {"name": request.account.name, "number": request.account.number},
+        export,
+    )
+    log_access(
+        request,
+        Action.EMAILED,
+        object_type="calllog.call",
+        detail=f"{fmt} to {to} {_query(request)}",
+    )
+    messages.success(request, _("The report was sent to %(email)s.") % {"email": to})
+    return redirect(list_url)

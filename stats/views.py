@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from accounts.access import Action, log_access
+from portal.tenancy import AccountRequest, account_view
+from stats.exports import statistics_pdf, statistics_xlsx
+from stats.forms import StatsFilterForm
+from stats.report import statistics_report
+
+PAGE = "stats/statistics.html"
+
+
+def _page(request: AccountRequest, form: StatsFilterForm, report, status: int = 200):
+    template = f"{PAGE}#results" if request.htmx else PAGE
+    return render(request, template, {"form": form, "report": report}, status=status)
+
+
+@account_view("stats")
+def statistics(request: AccountRequest) -> HttpResponse:
+    form = StatsFilterForm(request.GET, account=request.account)
+    report = statistics_report(request.account, form.filter) if form.is_valid() else None
+    return _page(request, form, report)
+
+
+def _export(request: AccountRequest, kind: str) -> HttpResponse:
+    form = StatsFilterForm(request.GET, account=request.account)
+    if not form.is_valid():
+        return _page(request, form, None, status=400)
+    report = statistics_report(request.account, form.filter)
+    if kind == "pdf":
+        export = statistics_pdf(request.account, report, request)
+    else:
+        export = statistics_xlsx(request.account, report)
+    log_access(request, Action.EXPORTED, object_type="stats", detail=f"{kind} {report.header}")
+    return export.response()
+
+
+@account_view("stats")
+def export_xlsx(request: AccountRequest) -> HttpResponse:
+    return _export(request, "xlsx")
+
+
+@account_view("stats")
+def export_pdf(request: AccountRequest) -> HttpResponse:
+    return _export(request, "pdf")

@@ -1,0 +1,55 @@
+"""The "Voice" player in a real browser: play, see the time move, change speed, jump, seek."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.calllog.helpers import make_recorded_call, wav_bytes
+from tests.factories import PASSWORD, make_account, make_user
+
+
+@pytest.fixture
+def recorded_call(transactional_db):
+    account = make_account(5201, "Plomberie Test inc.", language="en")
+    alice = make_user("alice", (account, "manager"), language="en")
+    call = make_recorded_call(account, content=wav_bytes(30.0, frequency=300))
+    return alice, account, call
+
+
+def log_in(page, live_server, user):
+    # The shared sign_in fixture's first "form button[type=submit]" can be the header's
+    # language button; this one presses the sign-in form's own button.
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/a/**")
+
+
+def test_player_plays_changes_speed_jumps_and_seeks(live_server, page, recorded_call):
+    alice, account, call = recorded_call
+    log_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/a/{account.number}/calls/{call.pk}/")
+    audio = page.locator("audio[data-player-audio]")
+    expect(page.locator("[data-player-controls]")).to_be_visible()
+    expect(page.locator("[data-player-duration]")).to_have_text("0:30")
+
+    page.get_by_role("button", name="Play").click()
+    expect(page.get_by_test_id("player-current")).not_to_have_text("0:00", timeout=5000)
+    assert audio.evaluate("a => !a.paused")
+
+    page.get_by_label("Speed").select_option("1.5")
+    assert audio.evaluate("a => a.playbackRate") == 1.5
+
+    before = audio.evaluate("a => a.currentTime")
+    page.get_by_role("button", name="Forward 10 seconds").click()
+    page.wait_for_function("() => document.querySelector('audio').currentTime >= 10")
+    assert audio.evaluate("a => a.currentTime") >= before + 9
+
+    page.get_by_role("button", name="Pause").click()
+    seek = page.get_by_label("Position in the recording")
+    seek.fill("25")
+    page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 25) < 1")
+    expect(page.get_by_test_id("player-current")).to_have_text("0:25")
+
+    page.get_by_role("button", name="Back 10 seconds").click()
+    page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 15) < 1")

@@ -1,0 +1,53 @@
+"""The statistics page in a real browser: the filter applied in place, on a phone."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.e2e.conftest import PHONE, axe_violations
+from tests.factories import PASSWORD, make_account, make_user
+from tests.stats.calls import make_call
+
+
+@pytest.fixture
+def client_with_calls(transactional_db):
+    account = make_account(5201, "Plomberie Test inc.", timezone="America/Toronto")
+    user = make_user("bob", (account, "member"))
+    today = timezone.localdate(timezone=account.tzinfo)
+    for days in range(1, 15):
+        for hour in (2, 9, 13, 18, 23):
+            when = datetime.combine(today - timedelta(days=days), time(hour), tzinfo=account.tzinfo)
+            make_call(account, when, answered_s=None if hour == 2 else 12)
+    return account, user
+
+
+def sign_in_here(page, live_server, user):
+    # The shared sign_in clicks the first submit button of the page, which is the
+    # header's language switcher; this one clicks the sign-in form's.
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/a/**")
+
+
+def test_night_filter_applies_in_place_and_reads_on_a_phone(page, live_server, client_with_calls):
+    account, user = client_with_calls
+    page.set_viewport_size(PHONE)
+    sign_in_here(page, live_server, user)
+    page.goto(f"{live_server.url}/a/{account.number}/stats/")
+    assert page.get_by_test_id("stats-table").is_visible()
+    page.locator("#id_after").fill("17:00")
+    page.locator("#id_before").fill("08:00")
+    page.get_by_label("Saturday").uncheck()
+    page.get_by_label("Sunday").uncheck()
+    page.get_by_role("button", name="Retrieve stats").click()
+    header = page.get_by_test_id("stats-header")
+    header.filter(has_text="Calls after: 17:00").wait_for()
+    assert "Day of Week: Mon, Tue, Wed, Thu, Fri" in header.inner_text()
+    assert "after=17%3A00" in page.url and "days=mon" in page.url
+    assert page.get_by_test_id("chart-hours").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert axe_violations(page) == []

@@ -1,0 +1,46 @@
+"""The shared export writers."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from portal.exports import render_pdf, static_url_fetcher, stream_csv, write_xlsx
+
+
+def test_pdf_reads_our_stylesheets_and_nothing_else(tmp_path, settings):
+    fetcher = static_url_fetcher()
+    response = fetcher.fetch("/static/css/portal.css")
+    assert b"--portal-brand" in response.read()
+    for url in ("http://example.com/x.css", "file:///etc/passwd", "/static/../../etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+@pytest.mark.django_db
+def test_render_pdf_with_a_linked_stylesheet(tmp_path, settings):
+    template = tmp_path / "pdf.html"
+    template.write_text(
+        '<html><head><link rel="stylesheet" href="/static/css/portal.css"></head>'
+        "<body><h1>Problème réglé</h1></body></html>"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    export = render_pdf("pdf.html", {}, "x.pdf")
+    text = PdfReader(io.BytesIO(export.read())).pages[0].extract_text()
+    assert "Problème réglé" in text
+
+
+def test_csv_streams_rows_and_defuses_formulas():
+    response = stream_csv(["A", "B"], iter([["=1+1", 3], ["-5", "ok"]]), "x.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("\ufeffA,B")
+    assert "'=1+1,3" in body
+    assert "-5,ok" in body
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_xlsx_is_written_in_write_only_mode_and_reads_back():
+    export = write_xlsx([("Sheet", ["Name", "N"], iter([["a", 1], ["b", 2]]))], "x.xlsx")
+    sheet = load_workbook(io.BytesIO(export.read())).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [["Name", "N"], ["a", 1], ["b", 2]]
