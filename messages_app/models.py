@@ -48,9 +48,25 @@ class MessageQuerySet(models.QuerySet):
             qs = qs.filter(search_text__contains=word)
         return qs
 
+    def urgent_only(self) -> MessageQuerySet:
+        return self.filter(urgent=True)
+
+    def with_read_state(self, user) -> MessageQuerySet:
+        """Annotate `is_read` for this user in the same query (no query per row)."""
+        return self.annotate(
+            is_read=models.Exists(
+                MessageRead.objects.filter(message=models.OuterRef("pk"), user=user)
+            )
+        )
+
+    def unread_by(self, user) -> MessageQuerySet:
+        return self.with_read_state(user).filter(is_read=False)
+
 
 class Message(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="messages", verbose_name=_("account"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="messages", verbose_name=_("account")
+    )
     external_id = models.CharField(_("message ID"), max_length=64)
     taken_at = models.DateTimeField(_("taken at"))
     taken_by = models.CharField(_("taken by"), max_length=32, blank=True)
@@ -70,17 +86,14 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         constraints = [
-            models.UniqueConstraint(fields=["account", "external_id"], name="message_external_id_unique")
+            models.UniqueConstraint(
+                fields=["account", "external_id"], name="message_external_id_unique"
+            )
         ]
         indexes = [models.Index(fields=["account", "-taken_at"], name="message_account_taken")]
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.subject}"
-
-    def build_search_text(self) -> str:
-        parts = [self.external_id, self.subject, self.caller_name, self.caller_number]
-        parts += [str(field.get("value", "")) for field in self.fields or []]
-        return normalise(" ".join(p for p in parts if p))
 
     def save(self, *args, **kwargs):
         self.search_text = self.build_search_text()
@@ -88,6 +101,11 @@ class Message(models.Model):
         if update_fields is not None and "search_text" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        parts = [self.external_id, self.subject, self.caller_name, self.caller_number]
+        parts += [str(field.get("value", "")) for field in self.fields or []]
+        return normalise(" ".join(p for p in parts if p))
 
 
 class MessageEvent(models.Model):
@@ -106,8 +124,12 @@ class MessageEvent(models.Model):
         READ = "read", _("Read")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account"))
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="events", verbose_name=_("message"))
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="events", verbose_name=_("message")
+    )
     at = models.DateTimeField(_("at"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     target = models.CharField(_("target"), max_length=254, blank=True)
@@ -126,14 +148,14 @@ class MessageEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.target}"
 
+    def save(self, *args, **kwargs):
+        self.fingerprint = self.make_fingerprint(self.at, self.kind, self.target, self.detail)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def make_fingerprint(at: datetime, kind: str, target: str, detail: str) -> str:
         key = "\x1f".join([at.astimezone(UTC).isoformat(), kind, target, detail])
         return hashlib.sha256(key.encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        self.fingerprint = self.make_fingerprint(self.at, self.kind, self.target, self.detail)
-        super().save(*args, **kwargs)
 
 
 class MessageRead(models.Model):
@@ -145,4 +167,9 @@ class MessageRead(models.Model):
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["message", "user"], name="message_read_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="message_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.message_id}"

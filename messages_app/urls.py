@@ -1,3 +1,15 @@
+from django.urls import path
+
+from messages_app import views
+
 app_name = "messages"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:message_id>/", views.detail, name="detail"),
+    path("<int:message_id>/unread/", views.unread, name="unread"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("export.pdf", views.export, {"fmt": "pdf"}, name="export_pdf"),
+    path("email/", views.email_report, name="email"),
+]

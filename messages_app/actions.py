@@ -1,0 +1,140 @@
+"""Workflows on messages: writing them (the API and the demo seed), reading, purging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account
+from messages_app.models import Message, MessageEvent, MessageRead
+from portal.upsert import Outcome, upsert
+
+
+@dataclass(frozen=True)
+class EventData:
+    at: datetime
+    kind: str
+    target: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MessageData:
+    taken_at: datetime
+    taken_by: str = ""
+    subject: str = ""
+    caller_name: str = ""
+    caller_number: str = ""
+    urgent: bool = False
+    fields: tuple[tuple[str, str], ...] = ()
+    events: tuple[EventData, ...] = ()
+
+
+def add_events(message: Message, events: Iterable) -> int:
+    """Add the events not stored yet (equal = same fingerprint); none is ever removed.
+
+    Call it with the message row locked (write_message and the API do), so two requests
+    adding the same event cannot both insert it. Returns how many were added.
+    """
+    new: dict[str, MessageEvent] = {}
+    for event in events:
+        fingerprint = MessageEvent.make_fingerprint(
+            event.at, event.kind, event.target, event.detail
+        )
+        if fingerprint not in new:
+            new[fingerprint] = MessageEvent(
+                account_id=message.account_id,
+                message=message,
+                at=event.at,
+                kind=event.kind,
+                target=event.target,
+                detail=event.detail,
+                fingerprint=fingerprint,
+            )
+    if not new:
+        return 0
+    stored = set(
+        message.events.filter(fingerprint__in=list(new)).values_list("fingerprint", flat=True)
+    )
+    to_add = [event for fingerprint, event in new.items() if fingerprint not in stored]
+    MessageEvent.objects.bulk_create(to_add)
+    return len(to_add)
+
+
+def write_message(account: Account, external_id: str, data) -> tuple[Message, Outcome, int]:
+    """Create or replace a message's fields and merge its events (API PUT and demo seed).
+
+    `data` has the API body's attributes (MessageIn or MessageData). Returns the message,
+    what happened to it, and how many events were added; a message whose fields did not
+    change but that gained events is reported as replaced.
+    """
+    fields = [{"label": _text(f, "label"), "value": _text(f, "value")} for f in data.fields]
+    values = {
+        "taken_at": data.taken_at,
+        "taken_by": data.taken_by,
+        "subject": data.subject,
+        "caller_name": data.caller_name,
+        "caller_number": data.caller_number,
+        "urgent": data.urgent,
+        "fields": fields,
+    }
+    with transaction.atomic():
+        # upsert locks the row (select_for_update) until this transaction ends.
+        message, outcome = upsert(Message, {"account": account, "external_id": external_id}, values)
+        added = add_events(message, data.events)
+    if added and outcome is Outcome.UNCHANGED:
+        outcome = Outcome.REPLACED
+    return message, outcome, added
+
+
+def append_events(message: Message, events: Iterable) -> int:
+    """POST .../events: lock the message, add what is new."""
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        return add_events(locked, events)
+
+
+def _text(field, name: str) -> str:
+    if isinstance(field, dict):
+        return str(field.get(name, ""))
+    if isinstance(field, tuple):
+        return field[0 if name == "label" else 1]
+    return getattr(field, name)
+
+
+def mark_read(message: Message, user) -> None:
+    try:
+        with transaction.atomic():
+            MessageRead.objects.get_or_create(
+                message=message, user=user, defaults={"account_id": message.account_id}
+            )
+    except IntegrityError:
+        pass  # opened twice at once: it is read either way
+
+
+def mark_unread(message: Message, user) -> None:
+    MessageRead.objects.filter(message=message, user=user).delete()
+
+
+def purge_messages(cutoff: datetime, batch_size: int) -> int:
+    """Delete messages taken before `cutoff`, with their events and read marks.
+
+    In batches, each in its own short transaction, so the portal keeps serving.
+    """
+    removed = 0
+    while True:
+        pks = list(
+            Message.objects.filter(taken_at__lt=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not pks:
+            return removed
+        with transaction.atomic():
+            MessageEvent.objects.filter(message_id__in=pks).delete()
+            MessageRead.objects.filter(message_id__in=pks).delete()
+            Message.objects.filter(pk__in=pks).delete()
+        removed += len(pks)

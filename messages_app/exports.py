@@ -1,0 +1,100 @@
+"""The inbox's downloads: the selected messages as Excel, CSV or PDF (via portal/exports.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from messages_app.models import Message, MessageEvent, MessageQuerySet
+from portal.exports import CSV_TYPE, ExportFile, export_filename, render_pdf, stream_csv, write_xlsx
+
+FORMATS = ("xlsx", "csv", "pdf")
+CHUNK = 500
+
+
+def header() -> list[str]:
+    return [
+        _("Message ID"),
+        _("Taken at"),
+        _("Taken by"),
+        _("Subject"),
+        _("Caller name"),
+        _("Caller number"),
+        _("Urgent"),
+        _("Fields"),
+    ]
+
+
+def fields_text(message: Message) -> str:
+    return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in message.fields or [])
+
+
+def rows(messages: MessageQuerySet, account) -> Iterator[list]:
+    tz = account.tzinfo
+    yes, no = _("Yes"), _("No")
+    for message in messages.iterator(chunk_size=CHUNK):
+        yield [
+            message.external_id,
+            timezone.localtime(message.taken_at, tz),
+            message.taken_by,
+            message.subject,
+            message.caller_name,
+            message.caller_number,
+            yes if message.urgent else no,
+            fields_text(message),
+        ]
+
+
+def xlsx(messages: MessageQuerySet, account) -> ExportFile:
+    return write_xlsx(
+        [(_("Messages"), header(), rows(messages, account))],
+        export_filename(account, "messages", "xlsx"),
+        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60},
+    )
+
+
+def csv_response(messages: MessageQuerySet, account) -> HttpResponse:
+    return stream_csv(
+        header(), rows(messages, account), export_filename(account, "messages", "csv")
+    )
+
+
+def csv_file(messages: MessageQuerySet, account) -> ExportFile:
+    """The same CSV as the download, held in memory to attach to an e-mail."""
+    response = csv_response(messages, account)
+    return ExportFile(
+        filename=export_filename(account, "messages", "csv"),
+        content_type=CSV_TYPE,
+        content=b"".join(response.streaming_content),
+    )
+
+
+def pdf(messages: MessageQuerySet, account, request: HttpRequest, description: str) -> ExportFile:
+    with_history = messages.prefetch_related(
+        Prefetch("events", queryset=MessageEvent.objects.order_by("at", "pk"))
+    )
+    return render_pdf(
+        "messages_app/export_pdf.html",
+        {
+            "account": account,
+            "messages": with_history,
+            "description": description,
+            "now": timezone.now(),
+        },
+        export_filename(account, "messages", "pdf"),
+        request,
+    )
+
+
+def export_file(
+    fmt: str, messages: MessageQuerySet, account, request: HttpRequest, description: str
+) -> ExportFile:
+    if fmt == "csv":
+        return csv_file(messages, account)
+    if fmt == "pdf":
+        return pdf(messages, account, request, description)
+    return xlsx(messages, account)

@@ -1,0 +1,202 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts.models import AccessEvent
+from tests.messages_app.factories import make_message
+
+pytestmark = pytest.mark.django_db
+
+
+def export_url(account, ext: str, query: str = "") -> str:
+    return f"/a/{account.number}/messages/export.{ext}" + (f"?{query}" if query else "")
+
+
+def xlsx_rows(response) -> list[tuple]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_xlsx_holds_every_filtered_message_not_only_the_page(alice_client, account):
+    for hours in range(55):
+        make_message(account, subject="Problème de chauffe-eau", ago=timedelta(hours=hours + 1))
+    make_message(account, subject="Fuite d'eau")
+    response = alice_client.get(export_url(account, "xlsx", "q=probleme"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    header, *rows = xlsx_rows(response)
+    assert header[:4] == ("Message ID", "Taken at", "Taken by", "Subject")
+    assert len(rows) == 55
+    assert {row[3] for row in rows} == {"Problème de chauffe-eau"}
+
+
+def test_xlsx_row_has_local_time_fields_and_urgent(alice_client, account):
+    message = make_message(
+        account,
+        urgent=True,
+        fields=(("Prénom", "Marie"), ("Ville", "Montréal")),
+        external_id="2598662",
+    )
+    _header, row = xlsx_rows(alice_client.get(export_url(account, "xlsx")))
+    local = timezone.localtime(message.taken_at, account.tzinfo).replace(tzinfo=None, microsecond=0)
+    assert row[0] == "2598662"
+    assert abs((row[1] - local).total_seconds()) < 1
+    assert row[2] == "A07" and row[4] == "Jean Tremblay" and row[5] == "(514) 555-0101"
+    assert row[6] == "Yes"
+    assert row[7] == "Prénom: Marie\nVille: Montréal"
+
+
+def test_export_of_ticked_ids_only(alice_client, account):
+    first, second, _third = (make_message(account) for _ in range(3))
+    response = alice_client.get(export_url(account, "xlsx", f"ids={first.pk}&ids={second.pk}"))
+    ids = {row[0] for row in xlsx_rows(response)[1:]}
+    assert ids == {first.external_id, second.external_id}
+
+
+def test_ticked_ids_of_another_account_are_never_exported(alice_client, account, other_account):
+    mine = make_message(account)
+    theirs = make_message(other_account, subject="Secret")
+    response = alice_client.get(export_url(account, "csv", f"ids={mine.pk}&ids={theirs.pk}"))
+    rows = csv_rows(response)
+    assert [row[0] for row in rows[1:]] == [mine.external_id]
+    assert "Secret" not in str(rows)
+
+
+def test_ticked_ids_stay_within_the_filter(alice_client, account):
+    urgent = make_message(account, urgent=True)
+    calm = make_message(account, urgent=False)
+    response = alice_client.get(
+        export_url(account, "csv", f"urgent=1&ids={urgent.pk}&ids={calm.pk}")
+    )
+    assert [row[0] for row in csv_rows(response)[1:]] == [urgent.external_id]
+
+
+def test_export_of_another_account_is_404(alice_client, other_account):
+    assert alice_client.get(export_url(other_account, "xlsx")).status_code == 404
+
+
+def test_export_role_billing_is_403(carol_client, account):
+    assert carol_client.get(export_url(account, "csv")).status_code == 403
+
+
+def test_export_with_a_bad_filter_goes_back_to_the_form(alice_client, account):
+    response = alice_client.get(export_url(account, "xlsx", "from=2026-02-30"))
+    assert response.status_code == 302
+    assert "from=2026-02-30" in response["Location"]
+
+
+def test_csv_is_streamed_with_fields(alice_client, account):
+    make_message(account, subject="=cmd()", fields=(("Problème", "Eau brune"),))
+    response = alice_client.get(export_url(account, "csv"))
+    assert response.streaming
+    header, row = csv_rows(response)
+    assert header[0] == "Message ID"
+    assert row[3] == "'=cmd()"  # a formula is neutralised
+    assert row[7] == "Problème: Eau brune"
+
+
+def test_pdf_shows_the_message_and_its_history(alice_client, account):
+    make_message(account, subject="Problème de chauffe-eau", external_id="2598662")
+    response = alice_client.get(export_url(account, "pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "2598662" in text and "Problème de chauffe-eau" in text
+    assert "info@compagnie.ca" in text
+
+
+def test_every_export_is_in_the_access_log_with_its_filter(alice_client, account):
+    make_message(account)
+    alice_client.get(export_url(account, "csv", "q=fuite&urgent=1"))
+    event = AccessEvent.objects.get(action="exported")
+    assert event.account == account and "q=fuite" in event.detail and "urgent=1" in event.detail
+
+
+def test_email_report_sends_the_file_as_attachment(alice_client, account):
+    make_message(account, subject="Problème de chauffe-eau")
+    make_message(account, subject="Fuite d'eau")
+    response = alice_client.post(
+        f"/a/{account.number}/messages/email/?q=probleme",
+        {"email": "boss@example.com", "format": "xlsx"},
+    )
+    assert response.status_code == 302 and "q=probleme" in response["Location"]
+    (sent,) = mail.outbox
+    assert sent.to == ["boss@example.com"]
+    filename, content, mimetype = sent.attachments[0]
+    assert filename.endswith(".xlsx")
+    rows = list(
+        load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)
+    )
+    assert [row[3] for row in rows[1:]] == ["Problème de chauffe-eau"]
+    event = AccessEvent.objects.get(action="emailed")
+    assert "boss@example.com" in event.detail and "q=probleme" in event.detail
+
+
+def test_email_report_of_ticked_messages_as_csv(alice_client, account):
+    first = make_message(account)
+    make_message(account)
+    alice_client.post(
+        f"/a/{account.number}/messages/email/",
+        {"email": "boss@example.com", "format": "csv", "ids": [first.pk]},
+    )
+    _filename, content, _mimetype = mail.outbox[0].attachments[0]
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    assert [row[0] for row in list(csv.reader(io.StringIO(text)))[1:]] == [first.external_id]
+
+
+def test_email_report_refuses_a_bad_address_next_to_the_field(alice_client, account):
+    response = alice_client.post(
+        f"/a/{account.number}/messages/email/", {"email": "not-an-address", "format": "xlsx"}
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["email_form"].errors
+    assert 'id="id_email_error"' in response.content.decode()
+    assert not mail.outbox
+    assert not AccessEvent.objects.filter(action="emailed").exists()
+
+
+def test_email_report_needs_post_and_membership(alice_client, account, other_account):
+    assert alice_client.get(f"/a/{account.number}/messages/email/").status_code == 405
+    response = alice_client.post(
+        f"/a/{other_account.number}/messages/email/",
+        {"email": "boss@example.com", "format": "xlsx"},
+    )
+    assert response.status_code == 404 and not mail.outbox
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "pdf"])
+def test_export_query_count_does_not_grow_with_rows(
+    alice_client, account, django_assert_max_num_queries, ext
+):
+    for hours in range(3):
+        make_message(account, ago=timedelta(hours=hours + 1))
+    with django_assert_max_num_queries(15) as few:
+        assert alice_client.get(export_url(account, ext)).status_code == 200
+    for hours in range(30):
+        make_message(account, ago=timedelta(hours=hours + 10))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert alice_client.get(export_url(account, ext)).status_code == 200
+
+
+def test_a_pdf_past_the_limit_is_refused_with_a_message(alice_client, account, monkeypatch):
+    monkeypatch.setattr("messages_app.views.PDF_LIMIT", 2)
+    for _ in range(3):
+        make_message(account)
+    response = alice_client.get(export_url(account, "pdf", "q=fuite"), follow=True)
+    assert response.redirect_chain[-1][0].endswith("?q=fuite")
+    assert "at most 2 messages" in response.content.decode()
+    response = alice_client.post(
+        f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
+    )
+    assert "format" in response.context["email_form"].errors and not mail.outbox
+    assert not AccessEvent.objects.filter(action__in=["exported", "emailed"]).exists()
