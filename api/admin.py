@@ -20,7 +20,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         messages.warning(
-            request, _("The new token is %(secret)s: copy it now, it is never shown again.") % {"secret": secret}
+            request,
+            _("The new token is %(secret)s: copy it now, it is never shown again.")
+            % {"secret": secret},
         )
 
     @admin.action(description=_("Revoke the selected tokens"))
