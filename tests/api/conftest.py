@@ -51,7 +51,8 @@ def account_body(**changes) -> dict:
 
 
 def errors_of(response) -> list[dict]:
-    data = response.json()
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
     assert set(data) >= {"errors"}
     for error in data["errors"]:
         assert set(error) == {"field", "message"}
