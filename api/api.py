@@ -134,8 +134,11 @@ def api_view(view):
         limit = max_body_bytes()
         if _content_length(request) > limit:
             return _body_too_big(limit)
+        internal = getattr(request, "_api_internal", False)
         try:
-            with transaction.atomic():
+            # An operation of a batch needs no savepoint of its own: the first one that
+            # fails stops the batch, whose whole transaction is then rolled back.
+            with transaction.atomic(savepoint=not internal):
                 response = view(request, *args, **kwargs)
                 if response.status_code >= 400:
                     transaction.set_rollback(True)
@@ -152,7 +155,7 @@ def api_view(view):
             allowed = response.get("Allow", "")
             response = one_error(405, f"Method {request.method} is not allowed here ({allowed}).")
             response["Allow"] = allowed
-        if not getattr(request, "_api_internal", False):
+        if not internal:
             record_use(getattr(request, "auth", None))
         return response
 
