@@ -222,3 +222,35 @@ def test_a_batch_over_the_size_limit_is_413(api_client, settings):
 
     assert response.status_code == 413
     assert not Account.objects.exists()
+
+
+def test_a_raw_upload_endpoint_in_a_batch_is_refused_with_400(api_client, monkeypatch):
+    from django.urls import ResolverMatch
+
+    from api import batch
+    from api.errors import error_response as shaped
+    from api.errors import unsupported_media_type
+
+    def recording_view(request, **kwargs):
+        error = unsupported_media_type({"audio/mpeg"})
+        return shaped(error.status, error.errors)
+
+    real_resolve = batch.resolve
+
+    def resolve(path):
+        if path.endswith("/recording"):
+            return ResolverMatch(recording_view, (), {}, url_name="put_recording")
+        return real_resolve(path)
+
+    monkeypatch.setattr(batch, "resolve", resolve)
+    operations = [
+        put_account(8101),
+        {"method": "PUT", "path": "/api/v1/accounts/8101/calls/c1/recording", "body": {}},
+    ]
+
+    response = api_client.post(BATCH, {"operations": operations})
+
+    assert response.status_code == 400
+    assert response.json()["results"][1]["status"] == 400
+    assert "JSON bodies only" in errors_of(response)[0]["message"]
+    assert not Account.objects.exists()

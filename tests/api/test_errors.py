@@ -235,3 +235,19 @@ def test_each_request_runs_in_its_own_transaction():
     api_view(view)(_request())
 
     assert seen == [True]
+
+
+def test_require_content_type_answers_415_for_another_media_type():
+    from api.errors import ApiError, require_content_type
+
+    request = RequestFactory().put("/x", b"abc", content_type="text/plain")
+
+    with pytest.raises(ApiError) as refused:
+        require_content_type(request, {"audio/mpeg", "audio/wav"})
+
+    assert refused.value.status == 415
+    assert refused.value.errors == [
+        {"field": "Content-Type", "message": "Content-Type must be one of audio/mpeg, audio/wav."}
+    ]
+    good = RequestFactory().put("/x", b"abc", content_type="audio/wav")
+    assert require_content_type(good, {"audio/mpeg", "audio/wav"}) == "audio/wav"
