@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from typing import Literal
 
 from django.db import transaction
 from django.http import Http404
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field, field_validator
 
 from accounts.models import Account, BillingAccount
+from api.errors import bad_request
 from api.schemas import StrictSchema
 from portal.upsert import Outcome, upsert
 
 router = Router(tags=["accounts"])
+
+MAX_ACCOUNT_NUMBER = 2_147_483_647
 
 
 def account_or_404(number: int) -> Account:
@@ -22,6 +26,11 @@ def account_or_404(number: int) -> Account:
     if account is None:
         raise Http404(f"No account {number}.")
     return account
+
+
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def status_of(outcome: Outcome) -> int:
@@ -38,7 +47,7 @@ class AccountIn(StrictSchema):
     @field_validator("timezone")
     @classmethod
     def known_timezone(cls, value: str) -> str:
-        if value not in zoneinfo.available_timezones():
+        if value not in known_timezones():
             raise ValueError("Not a known IANA time zone.")
         return value
 
@@ -72,15 +81,18 @@ def write_account(number: int, data: AccountIn) -> tuple[Account, Outcome]:
 
 @router.put("/accounts/{number}", response={200: AccountOut, 201: AccountOut})
 def put_account(request, number: int, payload: AccountIn):
-    if number <= 0 or number > 2_147_483_647:
-        raise Http404(f"No account {number}.")
+    if not 0 < number <= MAX_ACCOUNT_NUMBER:
+        raise bad_request("number", f"An account number is between 1 and {MAX_ACCOUNT_NUMBER}.")
     account, outcome = write_account(number, payload)
-    return status_of(outcome), {
-        "number": account.number,
-        "name": account.name,
-        "billing_number": account.billing_account.number,
-        "timezone": account.timezone,
-        "language": account.language,
-        "active": account.active,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {
+            "number": account.number,
+            "name": account.name,
+            "billing_number": account.billing_account.number,
+            "timezone": account.timezone,
+            "language": account.language,
+            "active": account.active,
+            "outcome": outcome.value,
+        },
+    )

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "pt_"
+TOKEN_PREFIX = "pt_"  # noqa: S105 (a marker, not a secret)
 
 
 def hash_token(token: str) -> str:

@@ -1,4 +1,17 @@
-"""Shared pieces of the API's request bodies: unknown fields refused, aware instants only."""
+"""Shared pieces of the API's bodies: unknown fields refused, aware instants only, errors.
+
+A section router declares its answers and, if it wants them spelled out, the errors:
+
+    from api.schemas import Written, error_responses
+
+    @router.put("/accounts/{number}/things/{external_id}",
+                response={200: Written, 201: Written, **error_responses})
+
+Declaring them is optional: api.api.PlatformApi adds the 400/401/404 (and 413 for an
+operation with a body) `ErrorOut` answers to every operation of the OpenAPI document that
+does not declare them itself, so the document is complete either way. Never return an
+ErrorOut yourself: raise api.errors.bad_request(field, message), ApiError or Http404.
+"""
 
 from __future__ import annotations
 
@@ -29,3 +42,20 @@ class Written(Schema):
     external_id: str
     id: int
     outcome: str  # created, replaced or unchanged
+
+
+class ErrorItem(Schema):
+    field: str = Field(
+        description="The body field at fault, dotted (lines.0.amount); empty for the whole request."
+    )
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every refusal: {"errors": [{"field": "...", "message": "..."}]}."""
+
+    errors: list[ErrorItem]
+
+
+# The documented error answers of an endpoint, to spread into its `response=` dict.
+error_responses: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
