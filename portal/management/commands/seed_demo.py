@@ -26,9 +26,7 @@ class Command(BaseCommand):
                 seeder(accounts, rng, self.stdout)
             self.stdout.write(f"  {name}: done")
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {DEMO_PASSWORD})"))
         for username, first, last, _lang, roles in USERS:
             where = ", ".join(f"{number} as {role}" for number, role in roles)
             self.stdout.write(f"  {username:<8} {first} {last}: {where}")
