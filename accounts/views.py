@@ -93,7 +93,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         request.user.language = language
         request.user.save(update_fields=["language"])
-    translation.activate(language)
     response = redirect(target)
     from django.conf import settings
 

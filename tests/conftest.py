@@ -21,6 +21,15 @@ def _fast_and_quiet(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """Each test starts in English: a language left active by another test never leaks."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _recordings_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,

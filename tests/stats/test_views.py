@@ -249,5 +249,8 @@ def test_charts_are_labelled_and_their_numbers_are_not_localised(bob, bob_client
     coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', drawing)
     assert coordinates and all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", c) for c in coordinates)
     assert 'role="img"' in svg and "<desc" in svg
-    assert "Answered by agent" in svg and "Abandoned" in svg  # the legend
-    assert "<title>14:00, Answered by agent: 2</title>" in svg
+    # The legend and each bar's title speak the user's language.
+    assert "Répondus par un agent" in svg and "Abandonnés" in svg
+    assert "<title>14:00, Répondus par un agent : 2</title>" in svg or (
+        "<title>14:00, Répondus par un agent: 2</title>" in svg
+    )
