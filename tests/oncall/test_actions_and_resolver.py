@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.models import Assignment
 from oncall.resolver import Coverage, who_is_on_call
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.oncall.helpers import future_day, make_contact, make_shift
 
 pytestmark = pytest.mark.django_db
 
@@ -18,23 +18,8 @@ H = timedelta(hours=1)
 
 
 @pytest.fixture
-def schedule(account):
-    return make_schedule(account)
-
-
-@pytest.fixture
 def shift(schedule):
     return make_shift(schedule, future_day(10), hours=24, ranks=2)
-
-
-@pytest.fixture
-def ann(account):
-    return make_contact(account, "Ann Base")
-
-
-@pytest.fixture
-def olga(account):
-    return make_contact(account, "Olga Override")
 
 
 def names(schedule, at, **kw):

@@ -17,23 +17,8 @@ H = timedelta(hours=1)
 
 
 @pytest.fixture
-def schedule(account):
-    return make_schedule(account)
-
-
-@pytest.fixture
 def shift(schedule):
     return make_shift(schedule, future_day(8), hours=24, ranks=2)
-
-
-@pytest.fixture
-def ann(account):
-    return make_contact(account, "Ann Base")
-
-
-@pytest.fixture
-def olga(account):
-    return make_contact(account, "Olga Override")
 
 
 def url(account, schedule, rest=""):

@@ -1,0 +1,20 @@
+"""Fixtures shared by the on-call tests: a schedule of 5201 and two of its contacts."""
+
+import pytest
+
+from tests.oncall.helpers import make_contact, make_schedule
+
+
+@pytest.fixture
+def schedule(account):
+    return make_schedule(account)
+
+
+@pytest.fixture
+def ann(account):
+    return make_contact(account, "Ann Base")
+
+
+@pytest.fixture
+def olga(account):
+    return make_contact(account, "Olga Override")
