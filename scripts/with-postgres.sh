@@ -20,7 +20,11 @@ if [ -n "${DATABASE_URL:-}" ]; then
   exec "$@"
 fi
 
-local_url="postgres://postgres@127.0.0.1:5432/portal"
+# One database name per checkout (pytest-django adds "test_"), so two checkouts of the
+# project can run their suites on one server at the same time without colliding.
+checkout_id=$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)
+db_name="portal_$checkout_id"
+local_url="postgres://postgres@127.0.0.1:5432/$db_name"
 if answers "postgresql://postgres@127.0.0.1:5432/postgres"; then
   DATABASE_URL=$local_url exec "$@"
 fi
@@ -64,4 +68,4 @@ as_postgres "$bindir/initdb" -D "$tmp/data" -U postgres --auth=trust -E UTF8 --l
 as_postgres "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" \
   -o "-p $port -k $tmp -c listen_addresses=127.0.0.1" -w start >/dev/null \
   || { cat "$tmp/server.log" >&2; exit 2; }
-DATABASE_URL="postgres://postgres@127.0.0.1:$port/portal" "$@"
+DATABASE_URL="postgres://postgres@127.0.0.1:$port/$db_name" "$@"

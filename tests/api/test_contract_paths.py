@@ -25,9 +25,7 @@ CONTRACT = [
 def test_every_contract_endpoint_is_in_the_openapi_document(client):
     document = client.get("/api/v1/openapi.json").json()
     described = {
-        (method, path)
-        for path, operations in document["paths"].items()
-        for method in operations
+        (method, path) for path, operations in document["paths"].items() for method in operations
     }
     missing = [(m, p) for m, p in CONTRACT if (m, p) not in described]
     assert missing == [], f"not described: {missing}; described: {sorted(described)}"
