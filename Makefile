@@ -8,15 +8,17 @@ DEMO_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/demo.sqlite3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test e2e lint format venv messages bench clean
+.PHONY: demo test e2e lint format venv messages bench clean lock
 
-# The virtualenv is rebuilt when the lock changes.
-$(VENV)/.installed: requirements.lock
+# The virtualenv is rebuilt when the lock changes. requirements-dev.lock is the
+# production lock (requirements.lock, what the Docker image installs) plus the
+# development and test tools.
+$(VENV)/.installed: requirements-dev.lock
 	@py=$$(scripts/find-python.sh) || exit 1; \
 	  echo "Using $$py"; \
 	  [ -x $(PY) ] || "$$py" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.installed
@@ -26,7 +28,7 @@ locale/fr/LC_MESSAGES/django.mo: $(VENV)/.installed $(shell find locale */locale
 	DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore=.venv >/dev/null
 
 messages: venv
-	DJANGO_DEBUG=true $(MANAGE) makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	DJANGO_DEBUG=true $(MANAGE) makemessages -l fr --add-location=file --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 
 demo: venv locale/fr/LC_MESSAGES/django.mo
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
@@ -55,3 +57,8 @@ bench: venv locale/fr/LC_MESSAGES/django.mo
 
 clean:
 	rm -rf $(VENV) demo.sqlite3 staticfiles media
+
+# Refresh both locks after changing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.12 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 -o requirements-dev.lock
