@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    # Background work: Django's own Tasks framework, jobs kept in the project's database.
+    "django_tasks_db",
     "portal",
     "accounts",
     "directory",
@@ -95,6 +97,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Tasks (django.tasks) are stored in the database and run by `manage.py db_worker`;
+# on PostgreSQL each job is claimed with SELECT ... FOR UPDATE SKIP LOCKED, so any
+# number of workers on any number of machines take each job once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
