@@ -23,3 +23,13 @@ def register_demo_seeder(order: int, name: str, function: Callable) -> None:
 def register_purger(name: str, function: Callable) -> None:
     if all(existing != name for existing, _f in purgers):
         purgers.append((name, function))
+
+
+# (name, function() -> None): recompute a rollup or a denormalised column from the rows it
+# summarises. `rebuild_rollups` runs them all; so does seed_scale after its COPY.
+rebuilders: list[tuple[str, Callable]] = []
+
+
+def register_rebuilder(name: str, function: Callable) -> None:
+    if all(existing != name for existing, _f in rebuilders):
+        rebuilders.append((name, function))
