@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
-from billing.billable import billed_calls, cycle_comparison, totals
+from billing.billable import billed_calls, billed_totals, cycle_comparison, totals
 from billing.exports import billable_calls_xlsx
 from billing.forms import BillableCallsForm
 from billing.models import Invoice, Ledger
@@ -109,12 +109,15 @@ def _calls_context(request: AccountRequest, form: BillableCallsForm) -> dict:
     if form.is_valid():
         day_range = form.day_range
         calls = billed_calls(request.account, day_range.start, day_range.end)
-        page = Paginator(calls, CALLS_PAGE_SIZE).get_page(request.GET.get("page"))
+        range_totals = billed_totals(request.account, day_range.start, day_range.end)
+        paginator = Paginator(calls, CALLS_PAGE_SIZE)
+        paginator.count = range_totals.calls  # already counted by the rollup
+        page = paginator.get_page(request.GET.get("page"))
         context.update(
             day_range=day_range,
             page=page,
             calls=page.object_list,
-            totals=totals(calls),
+            totals=range_totals,
             cut_cycle_start=form.cut_cycle_start if form.is_default else None,
         )
     return context

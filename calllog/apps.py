@@ -9,7 +9,8 @@ class Config(AppConfig):
     def ready(self) -> None:
         from calllog.actions import purge_calls
         from calllog.demo import seed_calls
-        from portal.registry import register_demo_seeder, register_purger
+        from calllog.rollup import rebuild
+        from portal.registry import register_demo_seeder, register_purger, register_rebuilder
         from portal.sections import Section, register
 
         register(
@@ -28,3 +29,4 @@ class Config(AppConfig):
         )
         register_demo_seeder(30, "calls", seed_calls)
         register_purger("calls", purge_calls)
+        register_rebuilder("calllog call days", rebuild)

@@ -16,7 +16,8 @@ from accounts.access import Action, log_access
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
 from calllog.forms import CallFilterForm, CallReportForm
-from calllog.models import Call, CallQuerySet, recent_boundary
+from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
+from calllog.rollup import call_totals
 from calllog.streaming import stream_file
 from messages_app.models import Message
 from portal.exports import send_report
@@ -57,7 +58,7 @@ def call_list(request: AccountRequest) -> HttpResponse:
     else:
         calls = _filtered(request, form)
         boundary = recent_boundary(request.account)
-        totals = calls.totals_around(boundary)
+        totals = _totals(request, form, calls, boundary)
         recent = calls.filter(started_at__gte=boundary)
         archive = calls.filter(started_at__lt=boundary)
         context.update(
@@ -70,6 +71,27 @@ def call_list(request: AccountRequest) -> HttpResponse:
         )
     template = "calllog/call_list.html#results" if request.htmx else "calllog/call_list.html"
     return render(request, template, context)
+
+
+def _totals(request: AccountRequest, form: CallFilterForm, calls: CallQuerySet, boundary) -> dict:
+    """Count and seconds of the recent and archive calls of the filter: from the daily
+    rollup when it filters by time alone, else from the (narrower) filtered calls."""
+    if not form.only_dates():
+        return calls.totals_around(boundary)
+    cutoff = retention_cutoff()
+    start = max(cutoff, form.cleaned_data["start"] or cutoff)
+    end = form.cleaned_data["end"]
+    recent_start = max(start, boundary)
+    archive_end = boundary if end is None else min(end, boundary)
+    totals = call_totals(
+        request.account, {"recent": (recent_start, end), "archive": (start, archive_end)}
+    )
+    return {
+        "recent_count": totals["recent"].calls,
+        "recent_seconds": totals["recent"].seconds,
+        "archive_count": totals["archive"].calls,
+        "archive_seconds": totals["archive"].seconds,
+    }
 
 
 def _call_or_404(request: AccountRequest, call_id: int) -> Call:
