@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from messages_app.models import Message, MessageEvent, MessageQuerySet
+from messages_app.models import MessageEvent, MessageQuerySet
 from portal.exports import CSV_TYPE, ExportFile, export_filename, render_pdf, stream_csv, write_xlsx
 
 FORMATS = ("xlsx", "csv", "pdf")
-CHUNK = 500
+CHUNK = 2000
 
 
 def header() -> list[str]:
@@ -29,23 +29,38 @@ def header() -> list[str]:
     ]
 
 
-def fields_text(message: Message) -> str:
-    return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in message.fields or [])
+def fields_text(fields: list | None) -> str:
+    return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in fields or [])
+
+
+COLUMNS = (
+    "external_id",
+    "taken_at",
+    "taken_by",
+    "subject",
+    "caller_name",
+    "caller_number",
+    "urgent",
+    "fields",
+)
 
 
 def rows(messages: MessageQuerySet, account) -> Iterator[list]:
+    """The rows, read as plain values (no model instance per message: 25,000 of those
+    were a good part of an export's time)."""
     tz = account.tzinfo
     yes, no = _("Yes"), _("No")
-    for message in messages.iterator(chunk_size=CHUNK):
+    selected = messages.values_list(*COLUMNS).iterator(chunk_size=CHUNK)
+    for external_id, taken_at, taken_by, subject, name, number, urgent, fields in selected:
         yield [
-            message.external_id,
-            timezone.localtime(message.taken_at, tz),
-            message.taken_by,
-            message.subject,
-            message.caller_name,
-            message.caller_number,
-            yes if message.urgent else no,
-            fields_text(message),
+            external_id,
+            timezone.localtime(taken_at, tz),
+            taken_by,
+            subject,
+            name,
+            number,
+            yes if urgent else no,
+            fields_text(fields),
         ]
 
 
