@@ -46,7 +46,11 @@ def _label_rows(request: AccountRequest, page: Page) -> None:
     base = reverse("calllog:list", args=[request.account.number])  # + "<id>/" = the call
     query = _query(request)
     back = f"?{urlencode({'back': query})}" if query else ""
+    directions = {value: str(label) for value, label in Call.Direction.choices}
+    kinds = {value: str(label) for value, label in Call.Kind.choices}
     for call in page.object_list:
+        call.direction_label = directions.get(call.direction, call.direction)
+        call.kind_label = kinds.get(call.kind, call.kind)
         call.detail_url = f"{base}{call.pk}/{back}"
         local = timezone.localtime(call.started_at, tz)
         call.started_label = formats.date_format(local, "SHORT_DATETIME_FORMAT")
