@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from calllog.models import Call
+from calllog.models import Call, CallDay
 
 
 @admin.register(Call)
@@ -34,4 +34,24 @@ class CallAdmin(admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CallDay)
+class CallDayAdmin(admin.ModelAdmin):
+    """The daily call totals the database keeps (read only; `rebuild_rollups` repairs)."""
+
+    list_display = ["account", "day", "calls", "seconds", "billed_calls", "billed_units"]
+    list_filter = ["day"]
+    search_fields = ["account__number"]
+    list_select_related = ["account"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
