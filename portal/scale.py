@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import time as clock
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -211,10 +212,6 @@ class Report:
     events: int = 0
     reads: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-# Rebuilders of every rollup the app maintains, run after the COPY (which bypasses the
-# app's write functions): see portal.registry.rebuilders.
 
 
 def marker() -> dict | None:
@@ -555,12 +552,11 @@ def _events(account_id: int, message_id: int, taken_at: datetime, agent: str, rn
     return rows
 
 
+# Seconds spent in COPY per table during the current seed (reported at the end).
 COPY_SECONDS: dict[str, float] = {}
 
 
 def _copy(table: str, columns: str, rows: Iterable[tuple]) -> int:
-    import time as clock
-
     started = clock.perf_counter()
     written = 0
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -778,8 +774,7 @@ def seed(
     progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Fill the (PostgreSQL) database; refuses when the scale accounts already exist."""
-    import time as clock
-
+    COPY_SECONDS.clear()
     if connection.vendor != "postgresql":
         raise RuntimeError("seed_scale writes with PostgreSQL's COPY: use a PostgreSQL database.")
     if Account.objects.filter(
