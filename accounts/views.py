@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LanguageForm, SwitchAccountForm
 from accounts.models import Membership
+from accounts.tenancy import AccountRequest, account_view, resolve_membership
 from portal.sections import all_sections, sections_for
-from portal.tenancy import AccountRequest, account_view, resolve_membership
 
 
 @login_required

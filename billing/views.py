@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from billing.billable import billed_calls, cycle_comparison, totals
 from billing.exports import billable_calls_xlsx
 from billing.forms import BillableCallsForm
 from billing.models import Invoice, Ledger
 from portal.exports import EmailReportForm, render_pdf, send_report
-from portal.tenancy import AccountRequest, account_view
 
 HISTORY_PAGE_SIZE = 50
 CALLS_PAGE_SIZE = 200

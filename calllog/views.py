@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
 from calllog.forms import CallFilterForm, CallReportForm
@@ -20,7 +21,6 @@ from calllog.models import Call, CallQuerySet, recent_boundary
 from calllog.streaming import stream_file
 from messages_app.models import Message
 from portal.exports import send_report
-from portal.tenancy import AccountRequest, account_view
 
 PAGE_SIZE = 50
 

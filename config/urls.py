@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
-# Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
+# Every page of an account lives under /a/<number>/ (accounts.tenancy.account_view).
 account_patterns = [
     path("", account_views.home, name="home"),
     path("messages/", include("messages_app.urls")),

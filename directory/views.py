@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from directory.actions import request_change
 from directory.forms import ChangeRequestForm, DirectoryFilterForm
 from directory.models import ChangeRequest, Contact, InfoPage
-from portal.tenancy import AccountRequest, account_view
 
 REQUESTS_PER_PAGE = 25
 

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import log_access
+from accounts.tenancy import AccountRequest, account_view
 from messages_app import exports
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
 from portal.exports import EmailReportForm, send_report
-from portal.tenancy import AccountRequest, account_view
 
 PER_PAGE = 50
 FILTER_NAMES = ("from", "to", "q", "urgent", "unread")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import log_access
+from accounts.tenancy import AccountRequest, account_view
 from directory.models import Contact
 from oncall import actions
 from oncall.calendar import COLOUR_LABELS, PeriodForm, build, period_of
@@ -21,7 +22,6 @@ from oncall.forms import AssignForm, CommentForm, OverrideForm, UnassignForm
 from oncall.models import Schedule, Shift
 from oncall.resolver import Coverage, on_call_now_for_schedules
 from portal.exports import export_filename, render_pdf
-from portal.tenancy import AccountRequest, account_view
 
 PANEL_DAYS = 14
 

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.access import Action, log_access
-from portal.tenancy import AccountRequest, account_view
+from accounts.tenancy import AccountRequest, account_view
 from stats.exports import statistics_pdf, statistics_xlsx
 from stats.forms import StatsFilterForm
 from stats.report import statistics_report
