@@ -45,6 +45,12 @@ def query_with(context, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number: int, param: str = "") -> str:
+    """The current query string showing page `number` of a list (parameter `param`, or "page")."""
+    return query_with(context, **{param or "page": number})
+
+
 @register.filter
 def widget(field) -> str:
     """Render a form field's widget with Bootstrap's classes and its error wiring."""

@@ -105,7 +105,7 @@ def test_a_start_older_than_60_days_is_refused_next_to_the_field(alice_client, a
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_from_error"' in html
-    assert "kept for 60 days" in html
+    assert "Calls are kept 60 days" in html
     assert 'data-testid="totals"' not in html
 
 
@@ -115,6 +115,9 @@ def test_a_start_older_than_60_days_is_refused_next_to_the_field(alice_client, a
         ({"from": "2026-02-30", "to": "2026-03-01"}, "from"),
         ({"from": "yesterday"}, "from"),
         ({"to": "22/11/2026"}, "to"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"to": "0001-01-01"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
     ],
 )
 def test_bad_dates_get_a_message_by_the_field(alice_client, account, query, field):
@@ -122,6 +125,16 @@ def test_bad_dates_get_a_message_by_the_field(alice_client, account, query, fiel
 
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
+    assert 'data-testid="totals"' not in response.content.decode()
+
+
+def test_a_date_out_of_range_gets_its_own_message_in_french(alice_client, account):
+    alice_client.post("/language/", {"language": "fr", "next": "/"})
+
+    html = alice_client.get(url(account), {"to": "9999-12-31"}).content.decode()
+
+    assert 'id="id_to_error"' in html
+    assert "Entrez une date du 1970-01-01 au 2099-12-31." in html
 
 
 def test_a_reversed_range_is_refused_on_the_end(alice_client, account):

@@ -122,7 +122,9 @@ def test_another_client_gets_404(dave_client, account, calls):
     ("query", "field", "message"),
     [
         ("?after=25:00", "after", "Enter a valid time."),
-        ("?from=2026-02-30", "from", "Enter a valid date."),
+        ("?from=2026-02-30", "from", "Enter a real date as YYYY-MM-DD."),
+        ("?to=9999-12-31", "to", "Enter a date from 1970-01-01 to 2099-12-31."),
+        ("?from=0001-01-01", "from", "Enter a date from 1970-01-01 to 2099-12-31."),
         ("?days=xyz", "days", "xyz is not a day of the week."),
         ("?after=08:00&before=08:00", "before", "must differ"),
     ],
@@ -143,7 +145,7 @@ def test_reversed_range_is_refused(bob_client, account, calls):
     today = timezone.localdate(timezone=account.tzinfo)
     query = f"?from={today}&to={today - timedelta(days=3)}"
     html = bob_client.get(url(account) + query).content.decode()
-    assert "The end date is before the start date." in html
+    assert "The end must come after the start." in html
     assert 'data-testid="stats-table"' not in html
 
 
