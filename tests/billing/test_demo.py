@@ -9,8 +9,7 @@ from django.utils import timezone
 from billing.cycles import last_complete_cycle
 from billing.demo import seed_billing
 from billing.models import Invoice, Payment
-from tests.billing.factories import make_call
-from tests.factories import make_account
+from tests.factories import make_account, make_billed_call
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,8 @@ def test_demo_invoices_bill_the_cycles_minutes_with_quebec_taxes(account, other_
     cycle = last_complete_cycle(timezone.localdate())
     started = datetime.combine(cycle.start + timedelta(days=3), time(9), account.tzinfo)
     for minutes in ["1.50", "3.25"]:
-        make_call(account, started, minutes)
-    make_call(sibling, started, "2.00")
+        make_billed_call(account, started, minutes)
+    make_billed_call(sibling, started, "2.00")
     accounts = {5201: account, 5202: sibling, 7300: other_account}
 
     run(accounts)

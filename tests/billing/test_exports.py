@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AccessEvent
 from billing.forms import default_range
-from tests.billing.factories import make_call
+from tests.factories import make_billed_call
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def example_calls(account):
     day_range, _cut = default_range(timezone.localdate(timezone=account.tzinfo))
     started = datetime.combine(day_range.start + timedelta(days=1), time(10), account.tzinfo)
     return [
-        make_call(account, started + timedelta(minutes=i), minutes)
+        make_billed_call(account, started + timedelta(minutes=i), minutes)
         for i, minutes in enumerate(PORTAL_EXAMPLE)
     ]
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from calllog.models import Call, recent_boundary
-from tests.calllog.helpers import make_call, make_recorded_call
+from tests.factories import make_call, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_page_splits_at_the_boundary_both_sides(alice_client, account):
 
 
 def test_page_lists_calls_with_their_columns_and_buttons(alice_client, account):
-    make_recorded_call(account, external_id="WITH-VOICE", agent="SY1")
+    make_recorded_call(account, external_id="WITH-VOICE", agent="SY1", duration_s=95)
     make_call(
         account, external_id="DISPATCH", kind=Call.Kind.TRANSACTION, details={"type": "email"}
     )

@@ -6,7 +6,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from accounts.models import AccessEvent
-from tests.calllog.helpers import make_call, make_recorded_call
+from tests.factories import make_call, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 

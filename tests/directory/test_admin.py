@@ -3,7 +3,7 @@ from django.test import Client
 
 from accounts.models import User
 from directory.models import ChangeRequest
-from tests.directory.factories import make_change_request, make_contact, make_info_page
+from tests.factories import make_change_request, make_contact, make_info_page
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.calllog.helpers import make_recorded_call, wav_bytes
-from tests.factories import PASSWORD, make_account, make_user
+from tests.factories import PASSWORD, make_account, make_recorded_call, make_user, wav_bytes
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
 from django.core import mail
 
 from directory.models import ChangeRequest
-from tests.directory.factories import make_contact
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_contact
 
 
 def sign_in_on_the_form(page, live_server, user):

@@ -6,8 +6,7 @@ from datetime import timedelta
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.factories import make_account, make_user
-from tests.messages_app.factories import make_message
+from tests.factories import make_account, make_message, make_user
 
 
 def test_filter_by_text_then_download_excel(transactional_db, live_server, sign_in, page, tmp_path):

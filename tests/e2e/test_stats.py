@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import PASSWORD, make_account, make_user
-from tests.stats.calls import make_call
+from tests.factories import PASSWORD, make_account, make_call, make_user
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from messages_app.actions import mark_read
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 

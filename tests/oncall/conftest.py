@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.oncall.helpers import make_contact, make_schedule
+from tests.factories import make_contact, make_schedule
 
 
 @pytest.fixture

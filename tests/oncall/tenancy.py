@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from tests.oncall.helpers import future_day, make_schedule, make_shift
+from tests.factories import future_day, make_schedule, make_shift
 
 
 def _schedule(account):

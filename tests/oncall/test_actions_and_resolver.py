@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.models import Assignment
 from oncall.resolver import Coverage, who_is_on_call
-from tests.oncall.helpers import future_day, make_contact, make_shift
+from tests.factories import future_day, make_contact, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.exports import render_pdf, static_url_fetcher, stream_csv, write_xlsx
-from tests.billing.factories import make_invoice
+from tests.factories import make_invoice
 
 
 def test_pdf_reads_our_stylesheets_and_nothing_else(tmp_path, settings):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import AccessEvent
-from tests.stats.calls import make_call
+from tests.factories import make_call, make_worked_example
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +28,8 @@ def days_ago(account, days: int, hour: int = 14) -> datetime:
 
 @pytest.fixture
 def calls(account):
-    """The worked example of statistics.md, three days ago in the afternoon."""
-    when = days_ago(account, 3)
-    make_call(account, when, duration_s=120, queued_s=0, assigned_s=4, answered_s=12, work_s=150)
-    no_agent = {"assigned_s": None, "answered_s": None, "work_s": None}
-    make_call(account, when, duration_s=5, queued_s=0, **no_agent)
-    make_call(account, when, duration_s=40, queued_s=None, **no_agent)
-    make_call(
-        account,
-        when,
-        duration_s=60,
-        queued_s=8,
-        assigned_s=10,
-        answered_s=50,
-        work_s=200,
-        hold_s=30,
-        patch_s=90,
-    )
-    make_call(account, when, duration_s=0, busy=True, queued_s=None, **no_agent)
+    """The worked example of the statistics, three days ago in the afternoon."""
+    return make_worked_example(account, days_ago(account, 3))
 
 
 def cells(html: str, row: str) -> str:
