@@ -33,7 +33,8 @@ def test_demo_invoices_bill_the_cycles_minutes_with_quebec_taxes(account, other_
     assert Invoice.objects.filter(billing_account=other_account.billing_account).count() == 3
     invoice = Invoice.objects.get(number=f"780412-{cycle.end:%Y%m}")
     lines = {(line.account.number, line.description.split()[0]) for line in invoice.lines.all()}
-    assert (5201, "4,75") in lines  # French account, French line and (5202, "2.00") in lines
+    assert (5201, "4,75") in lines  # a French account: a French line
+    assert (5202, "2.00") in lines  # an English account: an English line
     minutes_line = invoice.lines.get(account=sibling, quantity=Decimal("2.00"))
     assert minutes_line.description.startswith("2.00 minutes from 20 ")
     taxes = {tax.name: tax for tax in invoice.taxes.all()}
