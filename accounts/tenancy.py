@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Account, Membership, User
+from portal.pages import HtmxRequest
 
 
-class AccountRequest(HttpRequest):
+class AccountRequest(HtmxRequest):
     """For type hints: the request an account view receives."""
 
     user: User

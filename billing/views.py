@@ -19,15 +19,11 @@ from billing.forms import BillableCallsForm, DayRange
 from billing.models import Invoice, Ledger
 from portal import reports
 from portal.exports import render_pdf
+from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 HISTORY_PAGE_SIZE = 50
 CALLS_PAGE_SIZE = 200
-
-
-def _render(request: AccountRequest, template: str, context: dict, partial: str) -> HttpResponse:
-    name = f"{template}#{partial}" if request.htmx else template
-    return render(request, name, context)
 
 
 @require_GET
@@ -41,7 +37,7 @@ def history(request: AccountRequest) -> HttpResponse:
         "balance": ledger.balance if ledger.balance is not None else 0,
         "billing_phone": settings.SERVICE.get("billing_phone", ""),
     }
-    return _render(request, "billing/history.html", context, "results")
+    return render_page(request, "billing/history.html", context)
 
 
 def _invoice_or_404(request: AccountRequest, invoice_id: int) -> Invoice:
@@ -121,7 +117,7 @@ def _calls_page(
             totals=totals(calls),
             cut_cycle_start=form.cut_cycle_start if form.is_default else None,
         )
-    return _render(request, "billing/calls.html", context, "results")
+    return render_page(request, "billing/calls.html", context)
 
 
 @require_GET

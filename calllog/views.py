@@ -20,6 +20,7 @@ from calllog.models import Call, CallQuerySet, recent_boundary
 from calllog.streaming import stream_file
 from messages_app.models import Message
 from portal import reports
+from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 PAGE_SIZE = 50
@@ -67,8 +68,7 @@ def _call_list_page(
             total_count=totals["recent_count"] + totals["archive_count"],
             total_seconds=totals["recent_seconds"] + totals["archive_seconds"],
         )
-    template = "calllog/call_list.html#results" if request.htmx else "calllog/call_list.html"
-    return render(request, template, context)
+    return render_page(request, "calllog/call_list.html", context)
 
 
 @require_GET

@@ -19,6 +19,7 @@ from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
 from portal import reports
+from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
@@ -104,8 +105,7 @@ def _too_big(fmt: str, selected: MessageQuerySet) -> str | None:
 def inbox(request: AccountRequest) -> HttpResponse:
     form, selected = _filtered(request, request.GET)
     context = _inbox_context(request, form, selected, EmailReportForm(formats=exports.FORMATS))
-    template = "messages_app/inbox.html#results" if request.htmx else "messages_app/inbox.html"
-    return render(request, template, context)
+    return render_page(request, "messages_app/inbox.html", context)
 
 
 @account_view("messages")
@@ -123,8 +123,7 @@ def detail(request: AccountRequest, message_id: int) -> HttpResponse:
         "events": message.events.all(),
         "filter_query": _filter_query(request.GET),
     }
-    template = "messages_app/detail.html#message" if request.htmx else "messages_app/detail.html"
-    return render(request, template, context)
+    return render_page(request, "messages_app/detail.html", context, partial="message")
 
 
 @account_view("messages")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
@@ -77,6 +78,17 @@ def default_range(today: date) -> tuple[date, date]:
     return today - timedelta(days=DEFAULT_RANGE_DAYS - 1), today
 
 
+def _time_of_day(label: str | Promise, help_text: str | Promise) -> forms.TimeField:
+    """A local time of day (HH:MM) in the browser's time picker; empty is allowed."""
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=[TIME_FORMAT],
+        widget=forms.TimeInput(attrs={"type": "time"}, format=TIME_FORMAT),
+        help_text=help_text,
+    )
+
+
 class StatsFilterForm(DateRangeForm):
     """Bound to the query string; a missing value takes its default, a bad one is an error."""
 
@@ -85,19 +97,10 @@ class StatsFilterForm(DateRangeForm):
     to_label = _("End date")
     default_days = DEFAULT_RANGE_DAYS
 
-    after = forms.TimeField(
-        label=_("Calls after"),
-        required=False,
-        input_formats=[TIME_FORMAT],
-        widget=forms.TimeInput(attrs={"type": "time"}, format=TIME_FORMAT),
-        help_text=_("HH:MM, local time. Empty: from midnight."),
-    )
-    before = forms.TimeField(
-        label=_("Calls before"),
-        required=False,
-        input_formats=[TIME_FORMAT],
-        widget=forms.TimeInput(attrs={"type": "time"}, format=TIME_FORMAT),
-        help_text=_("Empty: to the end of the day. Earlier than 'Calls after' wraps midnight."),
+    after = _time_of_day(_("Calls after"), _("HH:MM, local time. Empty: from midnight."))
+    before = _time_of_day(
+        _("Calls before"),
+        _("Empty: to the end of the day. Earlier than 'Calls after' wraps midnight."),
     )
     days = forms.MultipleChoiceField(
         label=_("Days of the week"),

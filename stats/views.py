@@ -1,20 +1,24 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import render
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
+from portal.pages import render_page
 from stats.exports import statistics_pdf, statistics_xlsx
 from stats.forms import StatsFilterForm
-from stats.report import statistics_report
+from stats.report import Report, statistics_report
 
 PAGE = "stats/statistics.html"
 
 
-def _page(request: AccountRequest, form: StatsFilterForm, report, status: int = 200):
-    template = f"{PAGE}#results" if request.htmx else PAGE
-    return render(request, template, {"form": form, "report": report}, status=status)
+def _page(
+    request: AccountRequest,
+    form: StatsFilterForm,
+    report: Report | None,
+    status: int = 200,
+) -> HttpResponse:
+    return render_page(request, PAGE, {"form": form, "report": report}, status=status)
 
 
 @account_view("stats")

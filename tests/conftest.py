@@ -3,12 +3,14 @@
 alice  manager of 5201          bob    member of 5201
 carol  billing of 5201          dave   manager of 7300 (another client, another billing number)
 erin   member of 5201 and 7300
+support  staff and superuser, for the admin
 """
 
 import pytest
 from django.test import Client
 
-from tests.factories import make_account, make_user
+from accounts.models import User
+from tests.factories import PASSWORD, make_account, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +82,11 @@ def erin(account, other_account):
     return make_user("erin", (account, "member"), (other_account, "member"))
 
 
+@pytest.fixture
+def support(db):
+    return User.objects.create_superuser("support", "support@example.com", PASSWORD)
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -109,6 +116,11 @@ def dave_client(dave):
 @pytest.fixture
 def erin_client(erin):
     return signed_in(erin)
+
+
+@pytest.fixture
+def staff_client(support):
+    return signed_in(support)
 
 
 @pytest.fixture

@@ -67,8 +67,9 @@ def sign_in(live_server, page):
         page.goto(f"{live_server.url}/login/")
         page.locator("#id_username").fill(user.username)
         page.locator("#id_password").fill(password)
+        # The sign-in form's own button (the header has the language switcher's too).
         page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        page.wait_for_url(f"{live_server.url}/a/**")
         return page
 
     return _sign_in
