@@ -41,7 +41,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["is_active", "is_staff", "language", "memberships__role"]
     search_fields = ["username", "email", "first_name", "last_name", "memberships__account__number"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Portal"), {"fields": ("language",)}))
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Portal"), {"fields": ("email", "first_name", "last_name", "language")}),

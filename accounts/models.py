@@ -91,7 +91,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user) -> MembershipQuerySet:
         return self.filter(user=user, account__active=True).select_related(
             "account__billing_account"

@@ -14,16 +14,21 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from accounts.models import Account, Membership, User
 from portal.pages import HtmxRequest
 
 
-class AccountRequest(HtmxRequest):
-    """For type hints: the request an account view receives."""
+class SignedInRequest(HtmxRequest):
+    """For type hints: the request a view behind login_required receives."""
 
     user: User
+
+
+class AccountRequest(SignedInRequest):
+    """For type hints: the request an account view receives."""
+
     account: Account
     membership: Membership
 
@@ -40,7 +45,7 @@ def resolve_membership(user: Any, number: int) -> Membership:
     return membership
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def account_view(permission: str) -> Callable[[View], View]:
@@ -49,7 +54,9 @@ def account_view(permission: str) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, number: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, number: int, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             membership = resolve_membership(request.user, number)
             tenant_request = cast(AccountRequest, request)
             tenant_request.membership = membership

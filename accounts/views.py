@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LanguageForm, SwitchAccountForm
 from accounts.models import Membership
-from accounts.tenancy import AccountRequest, account_view, resolve_membership
+from accounts.tenancy import AccountRequest, SignedInRequest, account_view, resolve_membership
 from portal.sections import all_sections, sections_for
 
 
 @login_required
-def root(request: HttpRequest) -> HttpResponse:
+def root(request: SignedInRequest) -> HttpResponse:
     """Send the user to the last account they used, or their only (or first) one."""
     memberships = list(Membership.objects.for_user(request.user))
     if not memberships:
@@ -58,7 +58,7 @@ def switch_account(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: SignedInRequest) -> HttpResponse:
     password_form = PasswordChangeForm(request.user)
     language_form = LanguageForm(initial={"language": translation.get_language()})
     if request.method == "POST":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -75,7 +75,7 @@ def invoice_detail(request: AccountRequest, invoice_id: int) -> HttpResponse:
 
 @require_GET
 @account_view("billing")
-def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponseBase:
     """The invoice on paper, in the user's language (activated by the middleware)."""
     invoice = _invoice_or_404(request, invoice_id)
     context = {**_invoice_context(request, invoice), "account": request.account}
@@ -128,7 +128,7 @@ def calls(request: AccountRequest) -> HttpResponse:
 
 @require_GET
 @account_view("billing")
-def calls_export(request: AccountRequest) -> HttpResponse:
+def calls_export(request: AccountRequest) -> HttpResponseBase:
     form = _calls_form(request)
     if not form.is_valid():
         return redirect(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import wave
@@ -78,7 +79,7 @@ def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if (
-            call.recording
+            call.recording.name
             and call.recording_sha256 == digest
             and call.recording.storage.exists(call.recording.name)
         ):
@@ -125,7 +126,7 @@ def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
                 break
             Call.objects.filter(pk__in=[pk for pk, _name in batch]).delete()
             names = [name for _pk, name in batch if name]
-            transaction.on_commit(lambda names=names: _delete_files(names))
+            transaction.on_commit(functools.partial(_delete_files, names))
         removed += len(batch)
     return removed
 

@@ -22,7 +22,9 @@ class _RecordingsStorage(LazyObject):
     """STORAGES["recordings"] as configured now: the FileField keeps this proxy, so a
     changed setting (a test's temporary directory, a new bucket) is followed."""
 
-    def _setup(self):
+    _wrapped: object  # the Storage once set up; `empty` until then
+
+    def _setup(self) -> None:
         self._wrapped = storages["recordings"]
 
 
@@ -61,7 +63,7 @@ def recent_boundary(account: Account, now: datetime | None = None) -> datetime:
     return datetime.combine(today - timedelta(days=RECENT_DAYS), time(0), tzinfo=tz)
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(models.QuerySet["Call"]):
     def for_account(self, account: Account) -> CallQuerySet:
         return self.filter(account=account)
 
@@ -85,7 +87,7 @@ class CallQuerySet(models.QuerySet):
         digits = "".join(c for c in text if c.isdigit())
         if not digits:
             return self.filter(caller_name__icontains=text.strip())
-        number = models.F("caller_number")
+        number: models.F | Replace = models.F("caller_number")
         for separator in (" ", "-", "(", ")", ".", "+"):
             number = Replace(number, models.Value(separator), models.Value(""))
         return self.alias(caller_digits=number).filter(caller_digits__contains=digits)

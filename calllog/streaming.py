@@ -67,8 +67,9 @@ def stream_file(
     as_attachment: bool,
     range_header: str | None,
     head: bool = False,
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """200 with the whole file, 206 with the asked range, or 416."""
+    response: HttpResponse | StreamingHttpResponse
     try:
         byte_range = parse_range(range_header, size)
     except Unsatisfiable:
@@ -93,5 +94,7 @@ def stream_file(
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "no-store"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
     return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +147,7 @@ def recording_filename(call: Call) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 @account_view("calls")
-def call_recording(request: AccountRequest, call_id: int) -> HttpResponse:
+def call_recording(request: AccountRequest, call_id: int) -> HttpResponseBase:
     """The audio, streamed from storage, with Range support so the player can seek.
 
     Access log rule (one entry per listening, not per range request): a GET with
@@ -182,7 +182,7 @@ def _starts_at_zero(range_header: str) -> bool:
     return spec.startswith("bytes=0-")
 
 
-def _export(request: AccountRequest, fmt: str) -> HttpResponse:
+def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form = CallFilterForm(request.GET, account=request.account)
     if not form.is_valid():
         # The list page shows what is wrong next to the field.
@@ -198,13 +198,13 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @account_view("calls")
-def export_xlsx(request: AccountRequest) -> HttpResponse:
+def export_xlsx(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @require_GET
 @account_view("calls")
-def export_csv(request: AccountRequest) -> HttpResponse:
+def export_csv(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "csv")
 
 

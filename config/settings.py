@@ -8,6 +8,7 @@ see README.md ("Configuration") for the full list.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -149,7 +150,7 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

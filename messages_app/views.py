@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,8 +62,9 @@ def _selection(
 def _filter_query(query: QueryDict) -> str:
     kept = QueryDict(mutable=True)
     for name in FILTER_NAMES:
-        if query.get(name):
-            kept[name] = query[name]
+        value = query.get(name)
+        if value:
+            kept[name] = value
     return kept.urlencode()
 
 
@@ -136,7 +137,7 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 
 @account_view("messages")
-def export(request: AccountRequest, fmt: str) -> HttpResponse:
+def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))

@@ -140,7 +140,7 @@ def unassign(assignment: Assignment, by, *, now: datetime | None = None) -> Assi
         _check_open(shift, now)
         if row.ended_at is not None:
             raise ValidationError(_("This assignment has already been removed."))
-        if row.is_override and row.end <= now:
+        if row.is_override and row.end is not None and row.end <= now:
             raise ValidationError(
                 _("This override is already over: it is a record and can no longer be changed.")
             )

@@ -103,7 +103,8 @@ def _check_overrides_fit(shift: Shift, starts_at: datetime, ends_at: datetime, r
         start, end = row.effective(shift)
         if start >= end:
             continue  # never in force: nothing to keep
-        if row.is_override and (row.start < starts_at or row.end > ends_at):
+        own_start, own_end = row.window(shift)  # an override's own start and end
+        if row.is_override and (own_start < starts_at or own_end > ends_at):
             raise bad_request("starts_at", "An override of this shift would fall outside it.")
         if row.rank > ranks:
             raise bad_request("ranks", f"Rank {row.rank} of this shift has assignments.")

@@ -125,7 +125,7 @@ class DayCell:
 
     @property
     def colour_label(self):
-        return COLOUR_LABELS.get(self.colour, "")
+        return COLOUR_LABELS.get(self.colour, "") if self.colour else ""
 
 
 @dataclass

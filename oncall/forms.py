@@ -34,8 +34,10 @@ class RankedForm(forms.Form):
 
     def __init__(self, *args, shift: Shift, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rank"].choices = [(r, str(r)) for r in shift.rank_numbers]
-        self.fields["contact"].queryset = Contact.objects.for_account(shift.account_id).active()
+        rank, contact = self.fields["rank"], self.fields["contact"]
+        assert isinstance(rank, forms.TypedChoiceField) and isinstance(contact, ContactChoice)
+        rank.choices = [(r, str(r)) for r in shift.rank_numbers]
+        contact.queryset = Contact.objects.filter(account_id=shift.account_id).active()
 
 
 class AssignForm(RankedForm):
@@ -58,7 +60,9 @@ class UnassignForm(forms.Form):
 
     def __init__(self, *args, shift: Shift, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignment"].queryset = shift.assignments.active()
+        assignment = self.fields["assignment"]
+        assert isinstance(assignment, forms.ModelChoiceField)
+        assignment.queryset = shift.assignments.active()
 
 
 class CommentForm(forms.Form):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -80,7 +80,7 @@ def schedule_view(request: AccountRequest, schedule_id: int) -> HttpResponse:
 
 @require_GET
 @account_view("oncall")
-def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponse:
+def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponseBase:
     schedule = _schedule_or_404(request, schedule_id)
     context = _calendar_context(request, schedule)
     if context["cal"] is None:
@@ -236,7 +236,8 @@ def _shift_context(request: AccountRequest, schedule: Schedule, shift: Shift) ->
         "active_rows": [
             row
             for row in history
-            if row.ended_at is None and not (row.is_override and row.end <= now)
+            if row.ended_at is None
+            and not (row.is_override and row.end is not None and row.end <= now)
         ],
     }
 

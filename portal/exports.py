@@ -18,7 +18,13 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
@@ -37,19 +43,26 @@ class ExportFile:
     content: bytes | None = None
 
     def read(self) -> bytes:
-        return self.content if self.content is not None else self.path.read_bytes()
+        if self.content is not None:
+            return self.content
+        return self._path().read_bytes()
 
-    def response(self) -> HttpResponse:
+    def response(self) -> HttpResponseBase:
         if self.content is not None:
             response = HttpResponse(self.content, content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
             return response
         return FileResponse(
-            self.path.open("rb"),
+            self._path().open("rb"),
             as_attachment=True,
             filename=self.filename,
             content_type=self.content_type,
         )
+
+    def _path(self) -> Path:
+        if self.path is None:
+            raise ValueError(f"{self.filename} holds neither content nor a file.")
+        return self.path
 
 
 def export_filename(account, kind: str, extension: str, when: datetime | None = None) -> str:

@@ -19,14 +19,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2099, 12, 31)
@@ -135,8 +137,8 @@ class DateRangeForm(forms.Form):
     with_time: ClassVar[bool] = False
     # True: a `from` older than the retention period is refused (the page shows kept data only).
     within_retention: ClassVar[bool] = False
-    from_label: ClassVar[str | Promise] = _("From")
-    to_label: ClassVar[str | Promise] = _("To")
+    from_label: ClassVar[StrOrPromise] = _("From")
+    to_label: ClassVar[StrOrPromise] = _("To")
 
     def __init__(
         self,
@@ -171,12 +173,12 @@ class DateRangeForm(forms.Form):
         """Fill in what the query string leaves out (a page's default range); as given here."""
         return data
 
-    def from_hint(self) -> str | Promise:
+    def from_hint(self) -> StrOrPromise:
         if self.with_time:
             return _("A day, or a day and a time.")
         return ""
 
-    def to_hint(self) -> str | Promise:
+    def to_hint(self) -> StrOrPromise:
         if self.with_time:
             return _("A day alone includes that whole day.")
         return _("That day included.")

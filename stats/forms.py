@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from portal.filters import DateRangeForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # URL values of the days of the week, Monday first; ISO weekday = index + 1.
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -78,7 +80,7 @@ def default_range(today: date) -> tuple[date, date]:
     return today - timedelta(days=DEFAULT_RANGE_DAYS - 1), today
 
 
-def _time_of_day(label: str | Promise, help_text: str | Promise) -> forms.TimeField:
+def _time_of_day(label: StrOrPromise, help_text: StrOrPromise) -> forms.TimeField:
     """A local time of day (HH:MM) in the browser's time picker; empty is allowed."""
     return forms.TimeField(
         label=label,

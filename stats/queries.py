@@ -8,6 +8,8 @@ weekdays are taken in the account's time zone by the database itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.db.models import (
     Case,
     CharField,
@@ -25,6 +27,17 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMi
 from accounts.models import Account
 from calllog.models import Call
 from stats.forms import StatsFilter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Categorised(TypedDict):
+    category: str
+
+
+# The account's calls of the filter, each with its statistics category.
+type CategorisedCalls = QuerySet[WithAnnotations[Call, _Categorised], Any]
 
 BUSY = "busy"
 SHORT = "short"  # 6 seconds or less: not an incoming call for the statistics
@@ -56,7 +69,7 @@ IS_HELD = IS_ANSWERED & Q(hold_s__gt=10)
 IS_PATCHED = Q(category__in=TOTAL, patch_s__isnull=False)
 
 
-def filtered_calls(account: Account, stats_filter: StatsFilter) -> QuerySet[Call]:
+def filtered_calls(account: Account, stats_filter: StatsFilter) -> CategorisedCalls:
     """The account's inbound calls in the local days, time-of-day window and weekdays."""
     tz = account.tzinfo
     start, end = stats_filter.instants(tz)
@@ -101,7 +114,7 @@ def call_counts(account: Account, stats_filter: StatsFilter) -> dict:
     )
 
 
-def _distribution(calls: QuerySet[Call], bucket: str) -> dict[int, dict]:
+def _distribution(calls: CategorisedCalls, bucket: str) -> dict[int, dict]:
     rows = (
         calls.filter(category__in=TOTAL)
         .values(bucket)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
@@ -28,7 +28,7 @@ def statistics(request: AccountRequest) -> HttpResponse:
     return _page(request, form, report)
 
 
-def _export(request: AccountRequest, kind: str) -> HttpResponse:
+def _export(request: AccountRequest, kind: str) -> HttpResponseBase:
     form = StatsFilterForm(request.GET, account=request.account)
     if not form.is_valid():
         return _page(request, form, None, status=400)
@@ -42,10 +42,10 @@ def _export(request: AccountRequest, kind: str) -> HttpResponse:
 
 
 @account_view("stats")
-def export_xlsx(request: AccountRequest) -> HttpResponse:
+def export_xlsx(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @account_view("stats")
-def export_pdf(request: AccountRequest) -> HttpResponse:
+def export_pdf(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "pdf")
