@@ -260,12 +260,26 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # /healthz answers over plain HTTP for the container's health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# One console handler, on the root logger: every line is printed once (Django's own
+# "django" logger gets no handler of its own and passes its lines up), and a 403 or 404
+# is one line without a traceback. runserver's request lines keep their own handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "portal.log.ClientErrorsInOneLine"}},
+    "formatters": {"line": {"format": "{levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["client_errors_in_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # In development and tests WhiteNoise serves straight from the app folders (no collectstatic).

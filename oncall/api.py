@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field, field_validator
 
 from accounts.models import Account
@@ -114,11 +114,10 @@ def _check_overrides_fit(shift: Shift, starts_at: datetime, ends_at: datetime, r
 def put_schedule(request, number: int, external_id: ExternalId, payload: ScheduleIn):
     account = account_or_404(number)
     schedule, outcome = write_schedule(account, external_id, payload)
-    return status_of(outcome), {
-        "external_id": schedule.external_id,
-        "id": schedule.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {"external_id": schedule.external_id, "id": schedule.pk, "outcome": outcome.value},
+    )
 
 
 @router.put(
@@ -127,11 +126,10 @@ def put_schedule(request, number: int, external_id: ExternalId, payload: Schedul
 def put_shift(request, number: int, sid: str, external_id: ExternalId, payload: ShiftIn):
     schedule = schedule_or_404(account_or_404(number), sid)
     shift, outcome = write_shift(schedule, external_id, payload)
-    return status_of(outcome), {
-        "external_id": shift.external_id,
-        "id": shift.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {"external_id": shift.external_id, "id": shift.pk, "outcome": outcome.value},
+    )
 
 
 def _iso(moment: datetime | None, tz) -> str | None:

@@ -52,12 +52,16 @@ class ExportFile:
             response = HttpResponse(self.content, content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
             return response
+        handle = self._path().open("rb")
+        self.discard()  # the open handle still reads it; the name goes now, nothing is left
         return FileResponse(
-            self._path().open("rb"),
-            as_attachment=True,
-            filename=self.filename,
-            content_type=self.content_type,
+            handle, as_attachment=True, filename=self.filename, content_type=self.content_type
         )
+
+    def discard(self) -> None:
+        """Remove the temporary file, if the export has one."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
     def _path(self) -> Path:
         if self.path is None:

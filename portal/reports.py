@@ -76,10 +76,14 @@ def one_line(value: object) -> str:
 def send_report(report: Report, fmt: str, to: str) -> None:
     """Write the report in `fmt` and send it to `to`; ReportNotSent when the mail fails."""
     export = report.write(fmt)
+    try:
+        content = export.read()
+    finally:
+        export.discard()
     message = EmailMessage(
         subject=one_line(report.subject)[:MAX_SUBJECT], body=report.body, to=[one_line(to)]
     )
-    message.attach(one_line(export.filename), export.read(), export.content_type.split(";")[0])
+    message.attach(one_line(export.filename), content, export.content_type.split(";")[0])
     try:
         message.send()
     except (SMTPException, OSError) as error:

@@ -1,4 +1,4 @@
-"""The named cast used everywhere (DESIGN.md):
+"""The named cast used everywhere:
 
 alice  manager of 5201          bob    member of 5201
 carol  billing of 5201          dave   manager of 7300 (another client, another billing number)
@@ -7,6 +7,8 @@ support  staff and superuser, for the admin
 """
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from accounts.models import User
@@ -45,6 +47,31 @@ def _recordings_in_tmp(settings, tmp_path):
     storages._storages.pop("recordings", None)
     yield
     storages._storages.pop("recordings", None)
+
+
+@pytest.fixture(autouse=True)
+def _responses_closed(monkeypatch):
+    """Every streamed response a test client got is closed when the test ends, as a WSGI
+    server closes each one: a download the test did not read leaves no file open."""
+    streamed = []
+    request = Client.request
+
+    def request_and_keep(self, **environ):
+        response = request(self, **environ)
+        if response.streaming:
+            streamed.append(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request_and_keep)
+    yield
+    # As the test client does: closing fires request_finished, which must not reach
+    # for the database (the test's own is gone by now).
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in streamed:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

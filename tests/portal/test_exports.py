@@ -84,3 +84,15 @@ def test_every_pdf_is_drawn_with_the_base_stylesheet(alice_client, account, monk
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert fetched == ["css/pdf.css"]
+
+
+def test_an_xlsx_download_leaves_no_temporary_file_behind():
+    export = write_xlsx([("Sheet", ["Name"], iter([["a"]]))], "x.xlsx")
+    assert export.path is not None and export.path.exists()
+
+    response = export.response()
+
+    assert not export.path.exists()
+    content = b"".join(response.streaming_content)
+    response.close()
+    assert load_workbook(io.BytesIO(content)).active["A2"].value == "a"

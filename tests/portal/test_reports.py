@@ -10,7 +10,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from portal.reports import one_line
+from portal.exports import write_xlsx
+from portal.reports import Report, one_line, send_report
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,13 @@ def test_the_report_form_is_drawn_on_its_page_with_the_filter_in_its_action(
 )
 def test_one_line_turns_breaks_and_control_characters_into_single_spaces(value, expected):
     assert one_line(value) == expected
+
+
+def test_a_sent_report_leaves_no_temporary_file_behind():
+    export = write_xlsx([("Sheet", ["Name"], iter([["a"]]))], "x.xlsx")
+    report = Report(subject="Report", body="Attached.", write=lambda fmt: export)
+
+    send_report(report, "xlsx", "boss@example.com")
+
+    assert export.path is not None and not export.path.exists()
+    assert mail.outbox[0].attachments[0][0] == "x.xlsx"
