@@ -174,13 +174,11 @@ class DateRangeForm(forms.Form):
         return data
 
     def from_hint(self) -> StrOrPromise:
-        if self.with_time:
-            return _("A day, or a day and a time.")
         return ""
 
     def to_hint(self) -> StrOrPromise:
         if self.with_time:
-            return _("A day alone includes that whole day.")
+            return _("Up to and including that minute.")
         return _("That day included.")
 
     def clean(self) -> dict[str, Any]:

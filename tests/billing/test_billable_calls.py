@@ -257,4 +257,4 @@ def test_the_filtered_part_carries_the_export_and_email_links_of_its_filter(
     html = alice_client.get(url(account), query, headers=htmx_headers).content.decode()
 
     assert f"/a/5201/billing/calls/export.xlsx?from={day}&amp;to={day}" in html
-    assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}"' in html
+    assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}#email-report"' in html

@@ -103,7 +103,7 @@ def test_the_date_fields_are_native_pickers_with_hints(alice_client, account):
     html = alice_client.get(inbox_url(account, "from=2026-03-01&to=2026-03-02")).content.decode()
     assert 'type="datetime-local"' in html and 'placeholder="YYYY-MM-DD"' not in html
     assert 'value="2026-03-01T00:00"' in html and 'value="2026-03-02T23:59"' in html
-    assert "A day alone includes that whole day." in html
+    assert "Up to and including that minute." in html
 
 
 def test_search_is_accent_and_case_insensitive(alice_client, account):

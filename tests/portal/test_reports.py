@@ -62,7 +62,7 @@ def test_a_bad_address_is_refused_next_to_the_field(
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_email_error"' in html
-    assert '<details class="email-report mb-3 no-print" open' in html
+    assert '<details id="email-report" class="email-report mb-3 no-print" open' in html
     assert mail.outbox == []
     assert not AccessEvent.objects.filter(action="emailed").exists()
 
@@ -146,7 +146,7 @@ def test_the_report_form_is_drawn_on_its_page_with_the_filter_in_its_action(
 
     html = alice_client.get(page_url, {"from": day}).content.decode()
 
-    assert f'action="{email_url}?from={day}"' in html
+    assert f'action="{email_url}?from={day}#email-report"' in html
     assert 'name="email"' in html
 
 
