@@ -1,4 +1,5 @@
-"""The call log's filter (portal.md: from, to, caller, agent, kind, recording=1)."""
+"""The call log's filter: the query string of /a/<number>/calls/ (from, to, caller, agent,
+kind, recording=1)."""
 
 from __future__ import annotations
 

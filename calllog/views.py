@@ -100,7 +100,7 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
             .first()
         )
         if message is not None:
-            # The inbox's stable URL (portal.md): /a/<number>/messages/<id>/.
+            # The message's stable URL: /a/<number>/messages/<id>/.
             message_url = f"{reverse('home', args=[request.account.number])}messages/{message.pk}/"
     log_access(request, Action.VIEWED, call)
     return render(

@@ -1,4 +1,4 @@
-"""The inbox filter: the query string of /a/<number>/messages/ (portal.md, "messages")."""
+"""The inbox filter: the query string of /a/<number>/messages/ (from, to, q, urgent=1, unread=1)."""
 
 from __future__ import annotations
 

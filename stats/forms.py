@@ -1,4 +1,4 @@
-"""The statistics filter (portal.md: from, to, after, before, days) and what it selects."""
+"""The statistics filter (the query string: from, to, after, before, days) and what it selects."""
 
 from __future__ import annotations
 
