@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "billing",
     "stats",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [

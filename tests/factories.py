@@ -31,3 +31,15 @@ def make_user(username: str, *roles: tuple[Account, str], **extra) -> User:
     for account, role in roles:
         Membership.objects.create(user=user, account=account, role=role)
     return user
+
+
+TEST_WEBHOOK_SECRET = "whsec-test-0123456789abcdef"  # noqa: S105
+
+
+def make_endpoint(url: str, *events: str, secret: str = TEST_WEBHOOK_SECRET, **extra):
+    """A webhook endpoint of the platform taking `events` (all types when none is named)."""
+    from webhooks.models import Endpoint, EventType
+
+    return Endpoint.objects.create(
+        url=url, events=list(events or EventType.values), secret=secret, **extra
+    )
