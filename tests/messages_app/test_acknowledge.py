@@ -248,7 +248,7 @@ def test_the_home_page_shows_urgent_messages_nobody_acknowledged(alice_client, b
     make_message(account)
     html = alice_client.get(f"/a/{account.number}/").content.decode()
     assert 'data-testid="panel-urgent-open"' in html
-    assert "2 urgent messages of the last 7 days are not acknowledged yet" in html
+    assert "2 urgent messages of the last 7 days are not acknowledged yet." in html
     assert "urgent=1&amp;unacknowledged=1" in html
 
 
