@@ -274,3 +274,20 @@ def test_exports_include_the_acknowledgement(alice_client, marie, account):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Acknowledged by Marie Tremblay" in " ".join(text.split())
     assert "Not acknowledged" in text
+
+
+def test_the_inbox_query_count_does_not_grow_with_acknowledged_messages(
+    alice_client, bob, account, django_assert_max_num_queries
+):
+    url = f"/a/{account.number}/messages/?urgent=1&unacknowledged=1"
+    for hours in range(2):
+        make_message(account, urgent=True, ago=timedelta(hours=hours + 1))
+    with django_assert_max_num_queries(12) as few:
+        alice_client.get(url)
+    for hours in range(30):
+        message = make_message(account, urgent=True, ago=timedelta(hours=hours + 5))
+        if hours % 2:
+            acknowledge(message, bob)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = alice_client.get(url)
+    assert response.context["page"].paginator.count == 17
