@@ -98,7 +98,7 @@ def send_pending_changes(contact_id: int, *, now: datetime | None = None) -> int
     now = now or timezone.now()
     with transaction.atomic():
         notices = list(
-            ChangeNotice.objects.select_for_update()
+            ChangeNotice.objects.select_for_update(of=("self",))
             .filter(contact_id=contact_id, sent_at__isnull=True)
             .select_related("schedule", "account", "contact", "by")
             .order_by("created_at", "pk")

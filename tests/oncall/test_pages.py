@@ -288,3 +288,78 @@ def test_list_filtered_to_gaps_shows_only_uncovered_shifts(
         url(account, schedule), {"view": "list", "date": day, "gaps": "1"}
     ).content.decode()
     assert f"shifts/{empty.pk}/" in html and f"shifts/{full.pk}/" not in html
+
+
+def test_assign_is_offered_only_on_an_empty_rank_and_replace_on_a_filled_one(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 1, ann, alice)
+    page = url(account, schedule, f"shifts/{shift.pk}/")
+    html = alice_client.get(page).content.decode()
+    assert 'data-testid="replace-1"' in html and 'data-testid="assign-1"' not in html
+    assert 'data-testid="assign-2"' in html and 'data-testid="replace-2"' not in html
+    # The Assign form itself offers only the empty rank.
+    form = html[html.index('data-testid="assign-form"') :]
+    form = form[: form.index("</form>")]
+    assert '<option value="2"' in form and '<option value="1"' not in form
+    actions.assign(shift, 2, ann, alice)
+    html = alice_client.get(page).content.decode()
+    assert 'data-testid="assign-form"' not in html
+
+
+def test_replace_opens_the_override_form_filled_with_the_shifts_times_and_rank(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 2, ann, alice)
+    page = url(account, schedule, f"shifts/{shift.pk}/")
+    html = alice_client.get(page, {"form": "override", "rank": 2}).content.decode()
+    local_start = timezone.localtime(shift.starts_at, schedule.tzinfo)
+    local_end = timezone.localtime(shift.ends_at, schedule.tzinfo)
+    assert f'value="{local_start:%Y-%m-%dT%H:%M}"' in html
+    assert f'value="{local_end:%Y-%m-%dT%H:%M}"' in html
+    assert '<details class="oncall-action mb-2" id="override-form" open>' in html
+    assert '<option value="2" selected>' in html
+
+
+def test_replace_on_a_running_shift_is_filled_with_what_remains(
+    alice_client, account, schedule, ann, alice
+):
+    running = make_shift(schedule, timezone.now() - 3 * H, hours=24)
+    actions.assign(running, 1, ann, alice, now=running.starts_at - H)
+    html = alice_client.get(
+        url(account, schedule, f"shifts/{running.pk}/"), {"form": "override", "rank": 1}
+    ).content.decode()
+    now = timezone.localtime(timezone.now(), schedule.tzinfo)
+    assert f'value="{now:%Y-%m-%dT%H:}' in html
+    start = timezone.localtime(running.starts_at, schedule.tzinfo)
+    assert f'value="{start:%Y-%m-%dT%H:%M}"' not in html
+
+
+def test_a_partly_covered_shift_is_yellow_and_an_empty_one_red_as_the_legend_says(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 1, ann, alice)  # rank 2 empty: partly covered
+    empty = make_shift(schedule, shift.ends_at, hours=24)
+    day = timezone.localtime(shift.starts_at, schedule.tzinfo).date().isoformat()
+    html = alice_client.get(url(account, schedule), {"view": "list", "date": day}).content.decode()
+    assert f'data-testid="shift-{shift.pk}" data-colour="yellow"' in html
+    assert f'data-testid="shift-{empty.pk}" data-colour="red"' in html
+    start = html.index(f'data-testid="shift-{shift.pk}"')
+    assert "oncall-badge oncall-yellow" in html[start : html.index("oncall-ranks", start)]
+
+
+def test_action_urls_refuse_get_and_unknown_forms_change_nothing(
+    alice_client, account, schedule, shift
+):
+    for name in ("assign", "override", "unassign", "comment"):
+        assert (
+            alice_client.get(url(account, schedule, f"shifts/{shift.pk}/{name}/")).status_code
+            == 405
+        )
+    response = alice_client.post(url(account, schedule, f"shifts/{shift.pk}/unassign/"), {})
+    assert response.status_code == 400
+    response = alice_client.post(
+        url(account, schedule, f"shifts/{shift.pk}/unassign/"), {"unassign-assignment": 999999}
+    )
+    assert response.status_code == 404
+    assert not Assignment.objects.exists()
