@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -137,10 +138,13 @@ def get_on_call(
     request,
     number: int,
     sid: str,
-    at: Instant | None = Query(None, description="The instant asked about (default: now)."),
-    as_of: Instant | None = Query(
-        None, description="Answer as the portal would have answered at this instant."
-    ),
+    at: Annotated[
+        Instant | None, Query(description="The instant asked about (default: now).")
+    ] = None,
+    as_of: Annotated[
+        Instant | None,
+        Query(description="Answer as the portal would have answered at this instant."),
+    ] = None,
 ):
     schedule = schedule_or_404(account_or_404(number), sid)
     return on_call_answer(schedule, at or timezone.now(), as_of)

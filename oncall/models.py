@@ -410,6 +410,9 @@ class ChangeNotice(models.Model):
         verbose_name_plural = _("change notices")
         indexes = [models.Index(fields=["contact", "sent_at"], name="notice_contact_pending")]
 
+    def __str__(self) -> str:
+        return f"{self.contact} {'+' if self.gained else '-'} {self.start:%Y-%m-%d %H:%M}"
+
 
 class GapAlert(models.Model):
     """A gap (one shift's uncovered stretches) e-mailed to the managers, so it is not sent
@@ -430,3 +433,6 @@ class GapAlert(models.Model):
         verbose_name = _("gap alert")
         verbose_name_plural = _("gap alerts")
         indexes = [models.Index(fields=["shift", "sent_at"], name="gapalert_shift_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} @ {self.sent_at:%Y-%m-%d %H:%M}"

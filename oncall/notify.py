@@ -220,7 +220,7 @@ def send_gap_alerts(now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     sent = 0
-    for account_id, items in gaps_ahead(now).items():
+    for items in gaps_ahead(now).values():
         recent = set(
             GapAlert.objects.filter(
                 shift_id__in=[item.shift.pk for item in items],

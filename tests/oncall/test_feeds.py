@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from oncall import actions
-from oncall.models import FeedLink, Shift
 from oncall.feeds import feed_for
+from oncall.models import FeedLink, Shift
 from tests.oncall.helpers import TORONTO, future_day, make_contact, make_shift, next_fall_back
 
 pytestmark = pytest.mark.django_db

@@ -57,7 +57,8 @@ def test_vancouver_schedule_reads_in_vancouver_time_for_a_toronto_account(
     start = van_shift.starts_at + H  # 01:00 Vancouver, 04:00 Toronto
     actions.override(van_shift, 1, olga, start, start + H, alice)
     day = van_shift.starts_at.astimezone(VANCOUVER).date()
-    title = f"{_local(van_shift.starts_at, 'D j M Y, H:i')} – {_local(van_shift.ends_at, 'D j M Y, H:i')}"
+    fmt = "D j M Y, H:i"
+    title = f"{_local(van_shift.starts_at, fmt)} – {_local(van_shift.ends_at, fmt)}"
     assert "00:00" in title and "03:00" not in title
 
     page = alice_client.get(url(account, van, f"shifts/{van_shift.pk}/")).content.decode()
