@@ -25,7 +25,8 @@ from oncall.zones import is_ambiguous
 DAYS_BACK = 30
 DAYS_AHEAD = 180
 CACHE_SECONDS = 60 * 60  # also picks up a renamed contact within the hour
-STAMP_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+# SEQUENCE counts seconds from here: it grows at each change and fits in 32 bits until 2092.
+STAMP_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -123,8 +124,8 @@ def _event(stretch: Stretch, schedule: Schedule, include_methods: bool) -> icale
     )
     event.add("dtstamp", stretch.stamp.astimezone(UTC))
     event.add("last-modified", stretch.stamp.astimezone(UTC))
-    # Minutes since 2020 at its last change: grows whenever the stretch changes.
-    event.add("sequence", max(0, int((stretch.stamp - STAMP_EPOCH).total_seconds() // 60)))
+    # Seconds since STAMP_EPOCH at its last change: grows whenever the stretch changes.
+    event.add("sequence", max(0, int((stretch.stamp - STAMP_EPOCH).total_seconds())))
     event.add("dtstart", _moment(stretch.start, tz))
     event.add("dtend", _moment(stretch.end, tz))
     event.add(

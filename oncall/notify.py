@@ -176,13 +176,13 @@ class ShiftGaps:
 
 
 def uncovered(coverage: Coverage, shift: Shift, start: datetime, end: datetime) -> list[Gap]:
-    """The stretches of each rank of `shift` inside [start, end) where nobody is on call."""
+    """The stretches of each rank of `shift` where nobody is on call that reach into
+    [start, end), whole: the same gap reads the same at every run (its signature)."""
     gaps = []
     for rank in shift.rank_numbers:
         for segment in coverage.segments(shift, rank):
-            lo, hi = max(segment.start, start), min(segment.end, end)
-            if segment.assignment is None and lo < hi:
-                gaps.append(Gap(rank, lo, hi))
+            if segment.assignment is None and segment.start < end and segment.end > start:
+                gaps.append(Gap(rank, segment.start, segment.end))
     return gaps
 
 
