@@ -13,7 +13,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oncall import actions
-from oncall.models import Assignment, FeedLink, Schedule, Shift, ShiftComment
+from oncall.models import (
+    Assignment,
+    ChangeNotice,
+    FeedLink,
+    GapAlert,
+    Schedule,
+    Shift,
+    ShiftComment,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -207,3 +215,32 @@ class FeedLinkAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ChangeNotice)
+class ChangeNoticeAdmin(ReadOnlyAdmin):
+    """What each contact was (or will be) e-mailed about their time on call."""
+
+    list_display = ["contact", "schedule", "rank", "gained", "start", "end", "by", "sent_at"]
+    list_filter = ["gained", "schedule"]
+    search_fields = ["contact__name", "schedule__name"]
+    list_select_related = ["contact", "schedule", "by"]
+
+
+@admin.register(GapAlert)
+class GapAlertAdmin(ReadOnlyAdmin):
+    """Gaps already e-mailed to the managers (not sent again within a day)."""
+
+    list_display = ["shift", "account", "sent_at"]
+    list_select_related = ["shift__schedule", "account"]

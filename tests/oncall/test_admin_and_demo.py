@@ -224,3 +224,9 @@ def test_feed_links_are_listed_in_the_admin_without_their_token(staff_client, sc
     _link, token = actions.create_feed_link(schedule, None, True, None)
     html = staff_client.get("/admin/oncall/feedlink/").content.decode()
     assert "Urgences" in html and token not in html
+
+
+def test_change_notices_and_gap_alerts_are_listed_read_only(staff_client):
+    assert staff_client.get("/admin/oncall/changenotice/").status_code == 200
+    assert staff_client.get("/admin/oncall/gapalert/").status_code == 200
+    assert staff_client.get("/admin/oncall/gapalert/add/").status_code == 403
