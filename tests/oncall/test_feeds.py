@@ -277,3 +277,12 @@ def test_the_feed_contains_valid_rfc5545_essentials(client, schedule, ann, alice
     stamp = icalendar.Calendar.from_ical(text).walk("VEVENT")[0].decoded("dtstamp")
     assert stamp.tzinfo is not None and stamp.utcoffset() == timedelta(0)
     assert stamp <= datetime.now(UTC)
+
+
+def test_revoking_a_revoked_or_unknown_link_is_a_404(alice_client, account, schedule):
+    link, _token = actions.create_feed_link(schedule, None, False, None)
+    revoke = page(account, schedule, f"feeds/{link.pk}/revoke/")
+    assert alice_client.post(revoke).status_code == 302
+    assert alice_client.post(revoke).status_code == 404
+    assert alice_client.post(page(account, schedule, "feeds/999999/revoke/")).status_code == 404
+    assert alice_client.get(revoke).status_code == 405
