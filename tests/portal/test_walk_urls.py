@@ -21,7 +21,16 @@ from tests.tenancy_registry import url_object_makers
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = ("login/", "logout/", "password-reset/", "language/", "healthz", "admin/", "api/v1/")
+PUBLIC = (
+    "login/",
+    "logout/",
+    "password-reset/",
+    "language/",
+    "healthz",
+    "admin/",
+    "api/v1/",
+    "ical/",
+)
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
