@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from oncall import views as oncall_views
 
 # Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
 account_patterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", account_views.healthz, name="healthz"),
+    # Calendar feeds: public, the secret token is the key (oncall.views.feed).
+    path("ical/<str:token>.ics", oncall_views.feed, name="oncall_feed"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]
