@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.core.exceptions import ValidationError
 
 from directory.actions import request_change
 from oncall import actions as oncall_actions
 from tests.directory.factories import make_info_page
 from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
-from webhooks.models import Delivery, Event
-from webhooks.outbox import emit, oncall_change_data
+from webhooks.models import Event
+from webhooks.outbox import oncall_change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,23 @@ def test_a_change_request_that_fails_after_its_event_leaves_no_event(account, bo
     assert not Event.objects.exists()
 
 
-def test_oncall_change_data_describes_an_assignment_an_override_and_an_unassignment(account, alice):
+def test_each_change_of_who_is_on_call_writes_an_oncall_changed_event(account, alice):
     schedule = make_schedule(account, "urgences")
     start = future_day(3, 8, 0)
     shift = make_shift(schedule, start, hours=12, external_id="s-1")
     ann = make_contact(account, "Ann Lavoie")
     olga = make_contact(account, "Olga Roy")
-    base = oncall_actions.assign(shift, 1, ann, alice)
+    oncall_actions.assign(shift, 1, ann, alice)
     window = (start + timedelta(hours=2), start + timedelta(hours=4))
     override = oncall_actions.override(shift, 1, olga, *window, alice)
-    ended = oncall_actions.unassign(override, alice)
+    oncall_actions.unassign(override, alice)
+    oncall_actions.comment(shift, "Rien à signaler", alice)  # not a change of who
 
-    assert oncall_change_data(base, "assign", alice) == {
+    assign, overridden, unassigned = (
+        event.data for event in Event.objects.filter(type="oncall.changed").order_by("pk")
+    )
+    assert Event.objects.count() == 3
+    assert assign == {
         "schedule": "urgences",
         "shift": "s-1",
         "action": "assign",
@@ -63,16 +68,28 @@ def test_oncall_change_data_describes_an_assignment_an_override_and_an_unassignm
         "ends_at": (start + timedelta(hours=12)).isoformat(),
         "by": "Alice",
     }
-    assert oncall_change_data(override, "override", alice) == {
-        **oncall_change_data(base, "assign", alice),
+    assert overridden == {
+        **assign,
         "action": "override",
         "contact": "Olga Roy",
         "starts_at": window[0].isoformat(),
         "ends_at": window[1].isoformat(),
     }
-    unassigned = oncall_change_data(ended, "unassign", alice)
     assert (unassigned["action"], unassigned["contact"]) == ("unassign", None)
     assert unassigned["ends_at"] == window[1].isoformat()
-    with transaction.atomic():
-        event = emit(account, "oncall.changed", unassigned)
-    assert Event.objects.get() == event and not Delivery.objects.exists()
+
+
+def test_an_on_call_change_refused_writes_no_event(account, alice):
+    shift = make_shift(make_schedule(account), future_day(3), external_id="s-1")
+    ann = make_contact(account, "Ann Lavoie")
+    oncall_actions.assign(shift, 1, ann, alice)
+    with pytest.raises(ValidationError):
+        oncall_actions.assign(shift, 1, ann, alice)  # the rank is taken
+    assert Event.objects.filter(type="oncall.changed").count() == 1
+
+
+def test_the_builder_refuses_an_unknown_action(account, alice):
+    shift = make_shift(make_schedule(account), future_day(3), external_id="s-1")
+    row = oncall_actions.assign(shift, 1, make_contact(account, "Ann Lavoie"), alice)
+    with pytest.raises(ValueError):
+        oncall_change_data(row, "swap", alice)
