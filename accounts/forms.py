@@ -15,3 +15,77 @@ class LanguageForm(forms.Form):
 class SwitchAccountForm(forms.Form):
     to = forms.IntegerField(label=_("Account"), min_value=1)
     section = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
+
+class SecondStepForm(forms.Form):
+    """The sign-in's second step: a code from the app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class ConfirmDeviceForm(forms.Form):
+    """Setting up the app: one code proves it holds the secret."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        help_text=_("The 6 digits the app shows for this portal."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PasswordCheckForm(forms.Form):
+    """A sensitive change asks for the password again."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+
+class TurnOffTwoFactorForm(PasswordCheckForm):
+    """Turning two-factor sign-in off: the password and a code (or a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("From your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+    )
+
+
+class AccountSecurityForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in for everyone on this account"),
+        required=False,
+        help_text=_(
+            "Each user of the account then signs in with a password and a code from an "
+            "authenticator app. Those who have not set it up are taken to do so before they "
+            "can open any page."
+        ),
+    )
