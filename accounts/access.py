@@ -34,6 +34,7 @@ ACTION_FILTERS: dict[str, tuple[str, ...]] = {
 # Object types that are not a model row.
 TWO_FACTOR = "accounts.two_factor"
 TWO_FACTOR_REQUIREMENT = "accounts.two_factor_requirement"
+ACCESS_LOG = "accounts.accessevent"
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -157,6 +158,8 @@ def describe(event: AccessEvent, tz: zoneinfo.ZoneInfo) -> str:
         return _("Change request")
     if kind == "stats":
         return _("Statistics")
+    if kind == ACCESS_LOG:
+        return _("Access log")
     if kind == TWO_FACTOR:
         return {
             "on": _("Two-factor sign-in turned on"),

@@ -20,6 +20,19 @@ class AccountsConfig(AppConfig):
         user_logged_out.connect(_forget_session, dispatch_uid="accounts_forget_session")
         register(
             Section(
+                key="access_log",
+                label=_("Access log"),
+                url_name="access_log:list",
+                description=_(
+                    "Managers: who signed in, read which message, played or downloaded which "
+                    "recording, exported or changed what, and when; filter it and download it."
+                ),
+                order=90,
+                namespaces=("access_log",),
+            )
+        )
+        register(
+            Section(
                 key="account_settings",
                 label=_("Account settings"),
                 url_name="account_settings:page",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import security_views, signin
+from accounts import access_log, security_views, signin
 
 # Outside any account: /login/..., /settings/...
 urlpatterns = [
@@ -40,6 +40,13 @@ urlpatterns = [
 ]
 
 # Under /a/<number>/, for the account's managers.
+access_log_patterns = (
+    [
+        path("", access_log.access_log, name="list"),
+        path("export.csv", access_log.export_csv, name="export_csv"),
+    ],
+    "access_log",
+)
 account_settings_patterns = (
     [path("", security_views.account_settings, name="page")],
     "account_settings",

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from accounts.urls import account_settings_patterns
+from accounts.urls import access_log_patterns, account_settings_patterns
 
 # Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
 account_patterns = [
@@ -15,6 +15,7 @@ account_patterns = [
     path("oncall/", include("oncall.urls")),
     path("billing/", include("billing.urls")),
     path("stats/", include("stats.urls")),
+    path("access-log/", include(access_log_patterns)),
     path("settings/", include(account_settings_patterns)),
 ]
 

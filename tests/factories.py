@@ -62,3 +62,13 @@ def totp_code(device, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def make_access_event(account, username: str = "bob", action: str = "viewed", **values):
+    """A row of the account's access log (at: now unless given)."""
+    from accounts.models import AccessEvent
+
+    user = User.objects.filter(username=username).first()
+    return AccessEvent.objects.create(
+        account=account, user=user, username=username, action=action, **values
+    )
