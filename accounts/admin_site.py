@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.middleware import is_verified, next_query
 
@@ -22,7 +23,11 @@ class PortalAdminSite(admin.AdminSite):
         return super().has_permission(request) and is_verified(request.user)
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("admin:index", current_app=self.name)
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(next_url, reverse("login"))

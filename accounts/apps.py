@@ -50,7 +50,9 @@ class AccountsConfig(AppConfig):
         register_purger(
             "access log", lambda _cutoff, batch_size: purge_access_log(None, batch_size)
         )
-        register_purger("ended sessions", lambda _cutoff, _batch: sessions.purge_dead_sessions())
+        register_purger(
+            "ended sessions", lambda _cutoff, _batch_size: sessions.purge_dead_sessions()
+        )
 
 
 def _track_session(sender, request, user, **kwargs) -> None:

@@ -108,9 +108,16 @@ def forget_session(request: HttpRequest) -> None:
 
 
 def purge_dead_sessions(now=None) -> int:
-    """Rows of sessions that are over by time (the engine has dropped or will refuse them)."""
+    """Rows of sessions that are over by time (the engine has dropped or will refuse
+    them), and browsers not seen for longer than their cookie lives."""
+    from accounts.models import KnownBrowser
+    from accounts.signin import BROWSER_COOKIE_AGE
+
     now = now or timezone.now()
     dead = UserSession.objects.filter(started_at__lte=now - max_age()) | UserSession.objects.filter(
         last_seen__lte=now - idle_age() - SEEN_EVERY
     )
-    return dead.delete()[0]
+    forgotten = KnownBrowser.objects.filter(
+        last_seen__lte=now - timedelta(seconds=BROWSER_COOKIE_AGE)
+    )
+    return dead.delete()[0] + forgotten.delete()[0]

@@ -63,3 +63,9 @@ def test_verified_staff_open_the_admin(staff):
 
 def test_a_verified_user_who_is_not_staff_gets_403_from_the_admin_sign_in(alice):
     assert verified(alice).get("/admin/login/").status_code == 403
+
+
+def test_the_admin_sign_in_never_sends_anywhere_else(staff):
+    client = verified(staff)
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == "/admin/"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import KnownBrowser, UserSession
+from accounts.sessions import purge_dead_sessions
 from accounts.signin import BROWSER_COOKIE
 from accounts.tasks import send_new_browser_notice
 from tests.conftest import signed_in
@@ -261,3 +262,14 @@ def test_the_email_is_in_the_users_language(
     run(enqueued_notices())
     assert "Nouvelle connexion" in mailoutbox[0].subject
     assert "Firefox sur Windows" in mailoutbox[0].body
+
+
+def test_the_daily_purge_drops_records_of_ended_sessions_and_forgotten_browsers(alice, clock):
+    sign_in(Client())
+    signed_in(alice)
+    assert purge_dead_sessions() == 0
+    clock.forward(timedelta(hours=13))
+    assert purge_dead_sessions() == 2
+    assert KnownBrowser.objects.filter(user=alice).exists()
+    clock.forward(timedelta(days=401))
+    assert purge_dead_sessions() == 1
