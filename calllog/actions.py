@@ -14,6 +14,7 @@ from accounts.models import Account
 from calllog.models import Call, recordings_storage
 from calllog.schemas import CallIn
 from portal.upsert import Outcome, upsert
+from stats.rollup import after_write, before_write, forget_calls
 
 # The recording types the platform may send, and the file extension each is stored with.
 RECORDING_TYPES = {
@@ -25,7 +26,9 @@ RECORDING_TYPES = {
 
 
 def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, Outcome]:
-    """Create or replace a call by its platform id; the recording is left as it is."""
+    """Create or replace a call by its platform id; the recording is left as it is.
+
+    The statistics rollup follows in the same transaction (stats/rollup.py)."""
     billing = data.billing
     values = {
         "started_at": data.started_at,
@@ -50,7 +53,10 @@ def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, 
         "invoice_number": billing.invoice_number if billing else "",
     }
     with transaction.atomic():
-        return upsert(Call, {"account": account, "external_id": external_id}, values)
+        before = before_write(account, external_id)
+        call, outcome = upsert(Call, {"account": account, "external_id": external_id}, values)
+        after_write(before, call)
+        return call, outcome
 
 
 def audio_duration(content: bytes, content_type: str) -> float | None:
@@ -123,7 +129,9 @@ def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
             )
             if not batch:
                 break
-            Call.objects.filter(pk__in=[pk for pk, _name in batch]).delete()
+            pks = [pk for pk, _name in batch]
+            forget_calls(pks)  # the statistics rollup, in the same transaction
+            Call.objects.filter(pk__in=pks).delete()
             names = [name for _pk, name in batch if name]
             transaction.on_commit(lambda names=names: _delete_files(names))
         removed += len(batch)

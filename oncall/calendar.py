@@ -20,6 +20,9 @@ from oncall.resolver import GREEN, RED, YELLOW, Coverage, Segment, local_day_bou
 
 VIEWS = ("day", "week", "month", "list")
 LIST_DAYS = 28
+# The calendar shows the years shifts may lie in (oncall.models.EARLIEST..LATEST), so no
+# view, step or grid ever reaches a date Python cannot hold.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2099, 12, 31)
 
 COLOUR_LABELS = {
     GREEN: _("Covered"),
@@ -41,6 +44,15 @@ class PeriodForm(forms.Form):
     )
     date = forms.DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
     gaps = forms.BooleanField(label=_("Only shifts not fully covered"), required=False)
+
+    def clean_date(self) -> date | None:
+        value = self.cleaned_data["date"]
+        if value is not None and not (FIRST_DAY <= value <= LAST_DAY):
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+            )
+        return value
 
 
 @dataclass
@@ -112,8 +124,12 @@ class ShiftRow:
     shift: Shift
     ranks: list[RankRow]
     comment_count: int
-    fully_covered: bool
+    colour: str  # the legend's: green covered, yellow partly, red not at all
     now_on_call: list = field(default_factory=list)
+
+    @property
+    def fully_covered(self) -> bool:
+        return self.colour == GREEN
 
 
 @dataclass
@@ -142,6 +158,7 @@ def shifts_between(schedule: Schedule, start: datetime, end: datetime):
     return (
         Shift.objects.filter(schedule=schedule)
         .overlapping(start, end)
+        .displayable("calendar")
         .annotate(comment_count=Count("comments"))
         .order_by("starts_at")
     )
@@ -169,7 +186,7 @@ def build(
             shift=shift,
             ranks=[RankRow(rank, coverage.segments(shift, rank)) for rank in shift.rank_numbers],
             comment_count=shift.comment_count,
-            fully_covered=coverage.is_fully_covered(shift),
+            colour=coverage.shift_colour(shift),
             now_on_call=coverage.on_call(shift, now) if shift.is_running(now) else [],
         )
     cells = []

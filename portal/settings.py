@@ -223,6 +223,8 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 20,
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@example.com")
+# The portal's own address, for links in e-mails sent outside a request (gap alerts).
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The answering service that runs this portal: its brand comes from here, never the code.

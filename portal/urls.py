@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.urls import access_log_patterns, account_settings_patterns
+from oncall import views as oncall_views
 
 # Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
 account_patterns = [
@@ -43,6 +44,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", account_views.healthz, name="healthz"),
+    # Calendar feeds: public, the secret token is the key (oncall.views.feed).
+    path("ical/<str:token>.ics", oncall_views.feed, name="oncall_feed"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

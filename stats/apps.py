@@ -8,6 +8,7 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from portal.sections import Section, register
+        from stats import signals  # noqa: F401 (connects the rollup's rebuild on a zone change)
 
         register(
             Section(

@@ -46,3 +46,29 @@ def future_day(days: int = 10, hour: int = 7, minute: int = 30) -> datetime:
     today = timezone.localtime(timezone.now(), TORONTO).date()
     day = today + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TORONTO)
+
+
+def add_email(contact: Contact, address: str) -> ContactMethod:
+    return ContactMethod.objects.create(
+        account_id=contact.account_id, contact=contact, kind="email", value=address, position=9
+    )
+
+
+def vancouver_schedule(account, external_id: str = "van") -> Schedule:
+    return Schedule.objects.create(
+        account=account, external_id=external_id, name="Vancouver", timezone="America/Vancouver"
+    )
+
+
+def next_fall_back(after=None):
+    """The next first Sunday of November (when Toronto and Vancouver fall back)."""
+    from datetime import date
+
+    after = after or timezone.localdate()
+    year = after.year
+    while True:
+        first = date(year, 11, 1)
+        sunday = first + timedelta(days=(6 - first.weekday()) % 7)
+        if sunday > after + timedelta(days=2):
+            return sunday
+        year += 1

@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import MANAGER_ONLY_PERMISSIONS, Role
 from portal.sections import all_sections
 from tests.conftest import signed_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,16 @@ def test_sections_answer_by_role(request, user_fixture, account):
         else:
             assert status == 403, (user.username, url)
             assert f'href="{url}"' not in home
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"), [("manager", True), ("member", True), ("billing", False)]
+)
+def test_statistics_add_another_account_only_where_the_role_allows(
+    role, allowed, account, other_account
+):
+    user = make_user("multi", (account, "member"), (other_account, role))
+    url = f"/a/{account.number}/stats/?accounts={other_account.number}"
+    html = signed_in(user).get(url).content.decode()
+    assert ('id="id_accounts_error"' in html) is not allowed
+    assert (f"Accounts {account.number}, {other_account.number} " in html) is allowed

@@ -28,7 +28,7 @@ def days_ago(account, days: int, hour: int = 14) -> datetime:
 
 @pytest.fixture
 def calls(account):
-    """The worked example of statistics.md, three days ago in the afternoon."""
+    """The worked example of docs/statistics.md, three days ago in the afternoon."""
     when = days_ago(account, 3)
     make_call(account, when, duration_s=120, queued_s=0, assigned_s=4, answered_s=12, work_s=150)
     no_agent = {"assigned_s": None, "answered_s": None, "work_s": None}
