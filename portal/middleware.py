@@ -11,13 +11,16 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     A view sets `request.keeps_session_idle = True` (the live inbox's poll does): the
     session is then not saved, so its idle expiry is not pushed back and an inbox left
-    open still signs out after SESSION_IDLE_MINUTES without anyone touching it.
+    open still signs out after SESSION_IDLE_MINUTES without anyone touching it. What
+    the request changed in the session is dropped (the session guard's "checked" mark
+    is then simply written again by the next real request); a session emptied by a
+    sign-out is still removed as usual.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
         idle = getattr(request, "keeps_session_idle", False)
-        if idle and session is not None and not session.modified:
+        if idle and session is not None and not session.is_empty():
             patch_vary_headers(response, ("Cookie",))
             return response
         return super().process_response(request, response)

@@ -8,7 +8,7 @@ erin   member of 5201 and 7300
 import pytest
 from django.test import Client
 
-from tests.factories import make_account, make_user
+from tests.factories import make_account, make_user, verify_session
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +86,19 @@ def signed_in(user) -> Client:
     return client
 
 
+def verified(user) -> Client:
+    """Signed in with both factors (what /admin/ requires of staff)."""
+    client = Client()
+    verify_session(client, user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's admin_client, signed in with a second factor as the admin requires."""
+    return verified(admin_user)
+
+
 @pytest.fixture
 def alice_client(alice):
     return signed_in(alice)
@@ -114,3 +127,19 @@ def erin_client(erin):
 @pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def enqueued_tasks():
+    """The background tasks enqueued during the test, whatever the backend (each a
+    TaskResult: .task, .args, .kwargs; run one here with task.call(*args, **kwargs))."""
+    from django.tasks.signals import task_enqueued
+
+    results = []
+
+    def collect(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_enqueued.connect(collect)
+    yield results
+    task_enqueued.disconnect(collect)

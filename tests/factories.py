@@ -33,6 +33,47 @@ def make_user(username: str, *roles: tuple[Account, str], **extra) -> User:
     return user
 
 
+def make_totp_device(user: User, confirmed: bool = True):
+    """An authenticator app for the user (its codes: django_otp.oath.TOTP(device.bin_key))."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def verify_session(client, user):
+    """Sign `client` in as `user` as if with both factors (the admin requires it)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_totp_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device, steps_ahead: int = 0) -> str:
+    """The code the user's app shows now (or `steps_ahead` 30-second steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def make_access_event(account, username: str = "bob", action: str = "viewed", **values):
+    """A row of the account's access log (at: now unless given)."""
+    from accounts.models import AccessEvent
+
+    user = User.objects.filter(username=username).first()
+    return AccessEvent.objects.create(
+        account=account, user=user, username=username, action=action, **values
+    )
+
+
 TEST_WEBHOOK_SECRET = "whsec-test-0123456789abcdef"  # noqa: S105
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Account
 from api.models import ApiToken, hash_token
 from tests.api.conftest import ApiClient, account_body, errors_of
+from tests.conftest import verified
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +131,7 @@ def test_a_refused_request_still_records_the_tokens_use(token_and_secret, api_cl
 
 @pytest.fixture
 def admin_client():
-    client = Client()
-    client.force_login(make_user("staff", is_staff=True, is_superuser=True))
-    return client
+    return verified(make_user("staff", is_staff=True, is_superuser=True))
 
 
 def test_staff_add_a_token_in_the_admin_and_see_its_secret_once(admin_client):

@@ -1,8 +1,8 @@
 import pytest
-from django.test import Client
 
 from accounts.models import User
 from directory.models import ChangeRequest
+from tests.conftest import verified
 from tests.directory.factories import make_change_request, make_contact, make_info_page
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(db):
     staff = User.objects.create_superuser("support", "support@example.com", "x")
-    client = Client()
-    client.force_login(staff)
+    client = verified(staff)
     client.staff = staff
     return client
 
