@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from accounts.access import describe
 from accounts.models import AccessEvent
 from messages_app.actions import EventData, MessageData, acknowledge, write_message
 from messages_app.models import Message, MessageEvent
@@ -64,6 +65,7 @@ def test_a_member_acknowledges_a_message_from_its_page(bob_client, bob, account)
     }
     page = bob_client.get(response["Location"]).content.decode()
     assert "is acknowledged" in page and 'data-testid="acknowledge"' not in page
+    assert describe(logged, account.tzinfo) == f"Message {message.external_id} acknowledged"
 
 
 def test_the_history_says_who_acknowledged_in_both_languages(marie, bob_client, account):
