@@ -141,6 +141,8 @@ def describe(event: AccessEvent, tz: zoneinfo.ZoneInfo) -> str:
     """What the event was about, in words ("Message M-1001", "Call 2026-11-20 09:14")."""
     kind, ref, one = event.object_type, event.object_ref, bool(event.object_id)
     if kind == "messages_app.message":
+        if one and event.detail == "acknowledged":
+            return _("Message %(ref)s acknowledged") % {"ref": ref or event.object_id}
         return _("Message %(ref)s") % {"ref": ref or event.object_id} if one else _("Messages")
     if kind == "calllog.call":
         if not one:

@@ -35,7 +35,13 @@ def home(request: AccountRequest) -> HttpResponse:
             data = section.panel(request)
             if data is not None:
                 panels.append({"template": section.panel_template, "data": data})
-    return render(request, "accounts/home.html", {"panels": panels})
+    context = {"panels": panels}
+    if request.membership.may("messages"):
+        # The counts follow new messages without a reload (messages_app/live.py).
+        from messages_app import live
+
+        context |= {"newest_id": live.newest_id(request.account), "poll_seconds": live.POLL_SECONDS}
+    return render(request, "accounts/home.html", context)
 
 
 @login_required

@@ -26,6 +26,8 @@ def header() -> list[str]:
         _("Caller number"),
         _("Urgent"),
         _("Fields"),
+        _("Acknowledged at"),
+        _("Acknowledged by"),
     ]
 
 
@@ -46,6 +48,8 @@ def rows(messages: MessageQuerySet, account) -> Iterator[list]:
             message.caller_number,
             yes if message.urgent else no,
             fields_text(message),
+            timezone.localtime(message.acknowledged_at, tz) if message.acknowledged_at else None,
+            message.acknowledged_by,
         ]
 
 
@@ -53,7 +57,7 @@ def xlsx(messages: MessageQuerySet, account) -> ExportFile:
     return write_xlsx(
         [(_("Messages"), header(), rows(messages, account))],
         export_filename(account, "messages", "xlsx"),
-        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60},
+        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60, 8: 20, 9: 24},
     )
 
 

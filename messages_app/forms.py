@@ -68,7 +68,7 @@ class OneCheckbox(forms.CheckboxInput):
 
 
 class InboxFilterForm(forms.Form):
-    """from, to, q, urgent, unread: validated, then applied to an account's messages."""
+    """from, to, q, urgent, unread, unacknowledged: validated, then applied to messages."""
 
     q = forms.CharField(
         label=_("Text"),
@@ -80,6 +80,9 @@ class InboxFilterForm(forms.Form):
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False, widget=OneCheckbox)
     unread = forms.BooleanField(label=_("Unread only"), required=False, widget=OneCheckbox)
+    unacknowledged = forms.BooleanField(
+        label=_("Not acknowledged only"), required=False, widget=OneCheckbox
+    )
 
     def __init__(self, data=None, *, account, **kwargs):
         self.account = account
@@ -120,13 +123,15 @@ class InboxFilterForm(forms.Form):
             messages = messages.urgent_only()
         if data.get("unread"):
             messages = messages.filter(is_read=False)
+        if data.get("unacknowledged"):
+            messages = messages.unacknowledged()
         return messages
 
     def describe(self) -> str:
         """The filter as the access log records it (the query-string parameters used)."""
         if not self.is_bound:
             return ""
-        names = ("from", "to", "q", "urgent", "unread")
+        names = ("from", "to", "q", "urgent", "unread", "unacknowledged")
         return "&".join(f"{n}={self.data.get(n)}" for n in names if self.data.get(n))
 
 

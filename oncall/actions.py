@@ -42,6 +42,8 @@ from oncall.models import (
 )
 from oncall.resolver import Coverage, Segment
 from portal.upsert import Outcome, upsert
+from webhooks.models import EventType
+from webhooks.outbox import emit, oncall_change_data
 
 # An override may start this long before now (the time to fill in the form); it is then
 # recorded from the moment it is saved, since that is when it starts to apply.
@@ -284,7 +286,7 @@ def assign(
             raise ValidationError(
                 _("Someone is already assigned to this rank: use Override or Unassign first")
             ) from error
-        _people_changed(shift, rank, before, by, now, notify, "assign")
+        _people_changed(shift, rank, before, by, now, notify, "assign", row)
         return row
 
 
@@ -347,7 +349,7 @@ def override(
             created_at=now,
             created_by=by,
         )
-        _people_changed(shift, rank, before, by, now, notify, "override")
+        _people_changed(shift, rank, before, by, now, notify, "override", row)
         return row
 
 
@@ -372,7 +374,7 @@ def unassign(
             ended_at=now, ended_by=by
         )
         row.ended_at, row.ended_by = now, by
-        _people_changed(shift, row.rank, before, by, now, notify, "unassign")
+        _people_changed(shift, row.rank, before, by, now, notify, "unassign", row)
         return row
 
 
@@ -395,11 +397,20 @@ def _segments(shift: Shift, rank: int) -> list[Segment]:
 
 
 def _people_changed(
-    shift: Shift, rank: int, before: list[Segment], by, now: datetime, notify: bool, kind: str
+    shift: Shift,
+    rank: int,
+    before: list[Segment],
+    by,
+    now: datetime,
+    notify: bool,
+    kind: str,
+    row: Assignment,
 ) -> None:
     after = _segments(shift, rank)
     deltas = time_on_call_deltas(before, after) if notify else []
-    record_change(shift.schedule, kind, shift=shift, rank=rank, by=by, now=now, deltas=deltas)
+    record_change(
+        shift.schedule, kind, shift=shift, rank=rank, by=by, now=now, deltas=deltas, row=row
+    )
 
 
 # --- What a change means for each contact ------------------------------------------------
@@ -487,10 +498,13 @@ def record_change(
     by=None,
     now: datetime | None = None,
     deltas: list[Delta] = (),
+    row: Assignment | None = None,
 ) -> None:
     """Every change to a schedule, its shifts or their people ends here, in its transaction.
 
     - the schedule's version moves on (the calendar feeds are cached per version);
+    - a change of who is on call (assign, override, unassign: `row` is the assignment made
+      or ended) is told to the platform: an `oncall.changed` event in the outbox;
     - each contact who gains or loses time on call from now on (and has an e-mail address,
       and is not the author) gets a notice, e-mailed by the worker within NOTICE_DELAY
       together with any other change to them in that window.
@@ -499,6 +513,8 @@ def record_change(
     """
     now = now or timezone.now()
     Schedule.objects.filter(pk=schedule.pk).update(version=F("version") + 1, changed_at=now)
+    if row is not None:
+        emit(schedule.account, EventType.ONCALL_CHANGED, oncall_change_data(row, kind, by))
     # Only what is still ahead when the change is made (a back-dated act notifies nobody).
     horizon = max(now, timezone.now())
     deltas = [

@@ -72,3 +72,15 @@ def make_access_event(account, username: str = "bob", action: str = "viewed", **
     return AccessEvent.objects.create(
         account=account, user=user, username=username, action=action, **values
     )
+
+
+TEST_WEBHOOK_SECRET = "whsec-test-0123456789abcdef"  # noqa: S105
+
+
+def make_endpoint(url: str, *events: str, secret: str = TEST_WEBHOOK_SECRET, **extra):
+    """A webhook endpoint of the platform taking `events` (all types when none is named)."""
+    from webhooks.models import Endpoint, EventType
+
+    return Endpoint.objects.create(
+        url=url, events=list(events or EventType.values), secret=secret, **extra
+    )

@@ -14,8 +14,9 @@ NOT_ON_THEIR_OWN = {
     "billing.InvoiceTax",
     "messages_app.MessageEvent",
     "messages_app.MessageRead",
+    "webhooks.Attempt",
 }
-OURS = {"accounts", "directory", "messages_app", "calllog", "oncall", "billing", "api"}
+OURS = {"accounts", "directory", "messages_app", "calllog", "oncall", "billing", "api", "webhooks"}
 
 
 def test_every_portal_model_is_in_the_admin():
