@@ -31,6 +31,9 @@ class AccountRequest(SignedInRequest):
 
     account: Account
     membership: Membership
+    # Set by a view that answers a background poll: the session's idle expiry is then
+    # not pushed back (portal.middleware.SessionMiddleware).
+    keeps_session_idle: bool
 
 
 def resolve_membership(user: Any, number: int) -> Membership:

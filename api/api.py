@@ -49,6 +49,7 @@ from api.errors import (
 )
 from api.models import ApiToken, hash_token
 from api.schemas import ErrorOut
+from webhooks.openapi import document_webhooks
 
 logger = logging.getLogger("api")
 
@@ -185,6 +186,7 @@ class PlatformApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_errors(schema)
+        document_webhooks(schema)
         return schema
 
 

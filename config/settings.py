@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site asks staff for a second factor (accounts/admin_site.py).
+    "accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    # Two-factor sign-in: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background work: Django's own Tasks framework, jobs kept in the project's database.
     "django_tasks_db",
     "portal",
@@ -51,19 +56,26 @@ INSTALLED_APPS = [
     "billing",
     "stats",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a background poll does not push back the idle expiry.
+    "portal.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor.
+    "django_otp.middleware.OTPMiddleware",
     # After authentication: a signed-in user's own language wins over the cookie.
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions that were ended elsewhere or outlived SESSION_MAX_HOURS, and keeps
+    # users who must set up two-factor sign-in on its page (accounts/middleware.py).
+    "accounts.middleware.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,7 +122,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username/address pair is refused before its password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user also says whether two-factor applies to them.
+    "accounts.backends.PortalBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,6 +153,15 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ... and, however busy, SESSION_MAX_HOURS after sign-in (accounts/middleware.py).
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+
+# Two-factor sign-in (docs/security.md); the authenticator app shows the service's
+# name (OTP_TOTP_ISSUER, below SERVICE).
+# Staff see that a user has a device in the admin (and may delete it), never its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Accesses, sign-ins and changes are kept this long in the access log, then purged daily.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -204,6 +226,8 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 20,
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@example.com")
+# The portal's own address, for links in e-mails sent outside a request (gap alerts).
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The answering service that runs this portal: its brand comes from here, never the code.
@@ -220,6 +244,8 @@ SERVICE = {
     # Printed on invoices.
     "address": env.str("SERVICE_ADDRESS", default="1000 rue Exemple, Montréal QC  H3A 0A1"),
 }
+
+OTP_TOTP_ISSUER = SERVICE["name"]
 
 # Messages and calls older than this are never shown and are purged by purge_expired.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=60)

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import views as account_views
+from accounts.urls import access_log_patterns, account_settings_patterns
+from oncall import views as oncall_views
 
 # Every page of an account lives under /a/<number>/ (accounts.tenancy.account_view).
 account_patterns: list[URLPattern | URLResolver] = [
@@ -14,17 +16,18 @@ account_patterns: list[URLPattern | URLResolver] = [
     path("oncall/", include("oncall.urls")),
     path("billing/", include("billing.urls")),
     path("stats/", include("stats.urls")),
+    path("access-log/", include(access_log_patterns)),
+    path("settings/", include(account_settings_patterns)),
 ]
 
 urlpatterns = [
     path("", account_views.root, name="root"),
     path("a/<int:number>/", include(account_patterns)),
     path("switch/", account_views.switch_account, name="switch_account"),
-    path("settings/", account_views.settings_page, name="settings"),
     path("language/", account_views.set_language, name="set_language"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Sign-in (password, then second factor), password reset, the user's /settings/.
+    path("", include("accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -41,6 +44,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("healthz", account_views.healthz, name="healthz"),
+    # Calendar feeds: public, the secret token is the key (oncall.views.feed).
+    path("ical/<str:token>.ics", oncall_views.feed, name="oncall_feed"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

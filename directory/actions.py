@@ -13,6 +13,8 @@ from accounts.models import Account, User
 from directory.models import ChangeRequest, Contact, ContactMethod, InfoPage
 from directory.schemas import ContactIn, InfoPageIn
 from portal.upsert import Outcome, upsert
+from webhooks.models import EventType
+from webhooks.outbox import change_request_data, emit
 
 
 def write_contact(account: Account, external_id: str, data: ContactIn) -> tuple[Contact, Outcome]:
@@ -106,6 +108,8 @@ def request_change(
         change = ChangeRequest.objects.create(
             account=account, requested_by=user, subject=subject, info_page=info_page, text=text
         )
+        # The platform learns of it in the same transaction (webhooks/outbox.py).
+        emit(account, EventType.CHANGE_REQUEST_CREATED, change_request_data(change))
         send_change_request(change)
     return change
 

@@ -58,6 +58,22 @@ CONTACTS = {
                 ("fax", "514 555-0101", "Télécopieur"),
             ],
         ),
+        (
+            "Marie Dubois",
+            "Technicienne (garde)",
+            [
+                ("mobile", "438 555-0121", "Cellulaire"),
+                ("email", "marie.dubois@example.com", ""),
+            ],
+        ),
+        (
+            "Luc Gagnon",
+            "Technicien (garde)",
+            [
+                ("mobile", "438 555-0129", "Cellulaire"),
+                ("email", "l.gagnon@example.com", ""),
+            ],
+        ),
     ],
     5202: [
         (

@@ -28,6 +28,8 @@ def header() -> list[str]:
         _("Caller number"),
         _("Urgent"),
         _("Fields"),
+        _("Acknowledged at"),
+        _("Acknowledged by"),
     ]
 
 
@@ -48,6 +50,8 @@ def rows(messages: MessageQuerySet, account: Account) -> Iterator[list]:
             message.caller_number,
             yes if message.urgent else no,
             fields_text(message),
+            timezone.localtime(message.acknowledged_at, tz) if message.acknowledged_at else None,
+            message.acknowledged_by,
         ]
 
 
@@ -55,7 +59,7 @@ def xlsx(messages: MessageQuerySet, account: Account) -> ExportFile:
     return write_xlsx(
         [(_("Messages"), header(), rows(messages, account))],
         export_filename(account, "messages", "xlsx"),
-        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60},
+        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60, 8: 20, 9: 24},
     )
 
 

@@ -1,4 +1,5 @@
-"""The inbox filter: the query string of /a/<number>/messages/ (from, to, q, urgent=1, unread=1)."""
+"""The inbox filter: the query string of /a/<number>/messages/ (from, to, q, urgent=1, unread=1,
+unacknowledged=1)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from portal.filters import DateRangeForm, OneCheckbox
 
 
 class InboxFilterForm(DateRangeForm):
-    """from, to, q, urgent, unread: validated, then applied to an account's messages."""
+    """from, to, q, urgent, unread, unacknowledged: validated, then applied to messages."""
 
     with_time = True
 
@@ -25,6 +26,9 @@ class InboxFilterForm(DateRangeForm):
     )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False, widget=OneCheckbox)
     unread = forms.BooleanField(label=_("Unread only"), required=False, widget=OneCheckbox)
+    unacknowledged = forms.BooleanField(
+        label=_("Not acknowledged only"), required=False, widget=OneCheckbox
+    )
 
     account: Account
 
@@ -38,11 +42,6 @@ class InboxFilterForm(DateRangeForm):
             messages = messages.urgent_only()
         if data.get("unread"):
             messages = messages.filter(is_read=False)
+        if data.get("unacknowledged"):
+            messages = messages.unacknowledged()
         return messages
-
-    def describe(self) -> str:
-        """The filter as the access log records it (the query-string parameters used)."""
-        if not self.is_bound:
-            return ""
-        names = ("from", "to", "q", "urgent", "unread")
-        return "&".join(f"{n}={self.data.get(n)}" for n in names if self.data.get(n))

@@ -6,15 +6,17 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
-from messages_app import exports
+from messages_app import exports, live
+from messages_app.actions import acknowledge as acknowledge_message
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
@@ -23,7 +25,7 @@ from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
-FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
+FILTER_NAMES = ("from", "to", "q", "urgent", "unread", "unacknowledged")
 MAX_IDS = 1000
 # WeasyPrint lays out about 20 messages a second: past this, Excel or CSV.
 PDF_LIMIT = 500
@@ -80,11 +82,17 @@ def _inbox_context(
     email_form: EmailReportForm,
 ) -> dict[str, object]:
     page = Paginator(selected, PER_PAGE).get_page(request.GET.get("page"))
+    query = _filter_query(request.GET)
+    page_query = "&".join(part for part in (query, f"page={page.number}") if part)
     return {
         "form": form,
         "page": page,
         "email_form": email_form,
-        "filter_query": _filter_query(request.GET),
+        "filter_query": query,
+        # This very view of the inbox: what the live refresh and the row actions come back to.
+        "here": _inbox_url(request, page_query),
+        "newest_id": live.newest_id(request.account),
+        "poll_seconds": live.POLL_SECONDS,
         "filter_items": [
             (name, request.GET[name]) for name in FILTER_NAMES if request.GET.get(name)
         ],
@@ -125,6 +133,57 @@ def detail(request: AccountRequest, message_id: int) -> HttpResponse:
         "filter_query": _filter_query(request.GET),
     }
     return render_page(request, "messages_app/detail.html", context, partial="message")
+
+
+@account_view("messages")
+@require_POST
+def acknowledge(request: AccountRequest, message_id: int) -> HttpResponse:
+    """ "Got it": from the message's page or its inbox row (once; a repeat changes nothing)."""
+    message = get_object_or_404(
+        Message.objects.for_account(request.account).retained(), pk=message_id
+    )
+    if acknowledge_message(message, request.user):
+        log_access(request, "changed", message, detail="acknowledged")
+        news = _("Message %(id)s is acknowledged: the answering service knows you have it.")
+    else:
+        news = _("Message %(id)s was already acknowledged by %(name)s.")
+    back = _back_to(request, request.POST.get("next", ""))
+    if request.htmx and request.POST.get("shown_in") == "inbox":
+        row = Message.objects.with_read_state(request.user).get(pk=message.pk)
+        context = {"message": row, "here": back, "filter_query": _filter_query(request.GET)}
+        return render(request, "messages_app/inbox.html#row", context)
+    if request.htmx:
+        context = {
+            "message": message,
+            "events": message.events.order_by("at", "pk"),
+            "filter_query": _filter_query(request.GET),
+        }
+        return render(request, "messages_app/detail.html#message", context)
+    flash.success(request, news % {"id": message.external_id, "name": message.acknowledged_by})
+    return redirect(back)
+
+
+def _back_to(request: AccountRequest, url: str) -> str:
+    """Where a row action returns: the inbox page it came from, never anywhere else."""
+    inbox = reverse("messages:inbox", args=[request.account.number])
+    if url.startswith(inbox) and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return _inbox_url(request, _filter_query(request.GET))
+
+
+@account_view("messages")
+@require_GET
+def poll(request: AccountRequest) -> HttpResponse:
+    """The live inbox asks every few seconds: "anything newer than message N?"
+
+    One indexed query; "nothing new" is an empty 204 (htmx leaves the page alone).
+    Otherwise an empty 200 whose HX-Trigger tells the page to refresh what it shows.
+    """
+    request.keeps_session_idle = True  # a page left open still signs out when idle
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return HttpResponseBadRequest(_("after must be the id of a message."))
+    return live.answer(request.account, int(after))
 
 
 @account_view("messages")

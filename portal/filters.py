@@ -199,6 +199,13 @@ class DateRangeForm(forms.Form):
             self.add_error("to", _("The end must come after the start."))
         return data
 
+    def describe(self) -> str:
+        """The filter as the access log records it: the query-string parameters of the
+        form's fields that were given, in the form's order."""
+        if not self.is_bound:
+            return ""
+        return "&".join(f"{n}={self.data.get(n)}" for n in self.fields if self.data.get(n))
+
     @property
     def start(self) -> datetime | None:
         """The first instant selected (valid form only); None: no lower bound."""

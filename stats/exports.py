@@ -21,7 +21,7 @@ def statistics_xlsx(account: Account, report: Report) -> ExportFile:
     series = [_("Answered by agent"), _("Automated"), _("Abandoned")]
     return write_xlsx(
         [
-            (_("Statistics"), [f"{account.name} — {report.header}"], table_rows),
+            (_("Statistics"), [f"{report.title} — {report.header}"], table_rows),
             (_("By hour"), [_("Hour"), *series], report.hour_rows),
             (_("By day of week"), [_("Day of the week"), *series], report.day_rows),
         ],

@@ -1,7 +1,8 @@
-"""The statistics filter (the query string: from, to, after, before, days) and what it selects."""
+"""The statistics filter and what it selects (docs/statistics.md, "The filter")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -113,6 +114,19 @@ class StatsFilterForm(DateRangeForm):
 
     account: Account
 
+    def __init__(
+        self,
+        data: QueryDict | dict[str, Any] | None,
+        *,
+        account: Account,
+        today: date | None = None,
+        choosable: Sequence[Account] = (),
+    ) -> None:
+        """`choosable`: the other accounts the user may add to the statistics."""
+        super().__init__(data, account=account, today=today)
+        self.accounts_field = AccountsField(account, choosable)
+        self.fields["accounts"] = self.accounts_field
+
     def fill_defaults(self, data: QueryDict) -> QueryDict:
         start, end = default_range(self.today)
         if not data.get("from"):
@@ -137,6 +151,15 @@ class StatsFilterForm(DateRangeForm):
         return data
 
     @property
+    def choosable(self) -> list[Account]:
+        return self.accounts_field.choosable
+
+    @property
+    def accounts(self) -> list[Account]:
+        """The valid choice of accounts, the current one first (call after is_valid())."""
+        return self.accounts_field.accounts(self.cleaned_data["accounts"])
+
+    @property
     def filter(self) -> StatsFilter:
         """The valid filter (call after is_valid())."""
         data = self.cleaned_data
@@ -149,3 +172,58 @@ class StatsFilterForm(DateRangeForm):
             before=data["before"],
             days=frozenset(DAY_KEYS.index(key) + 1 for key in data["days"]),
         )
+
+
+ALL_ACCOUNTS = "all"
+
+
+class AccountCheckboxes(forms.CheckboxSelectMultiple):
+    """The accounts as checkboxes; the current account's is ticked and cannot be unticked."""
+
+    def __init__(self, current: str):
+        super().__init__(attrs={"class": "form-check-input", "data-stats-accounts": ""})
+        self.current = current
+
+    def optgroups(self, name, value, attrs=None):
+        if ALL_ACCOUNTS in value:  # every account is in: show each one ticked
+            value = [str(choice) for choice, _label in self.choices]
+        return super().optgroups(name, value, attrs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) == self.current:
+            option["selected"] = option["current"] = True
+            option["attrs"] |= {"checked": True, "disabled": True}
+        return option
+
+
+class AccountsField(forms.MultipleChoiceField):
+    """`accounts`: account numbers (repeated), or `all`; the current account is always in.
+
+    Only the user's accounts whose role allows statistics can be chosen. Any other value,
+    an account that exists or not, gets the same message, so the field never tells
+    whether an account exists.
+    """
+
+    def __init__(self, current: Account, choosable: Sequence[Account]):
+        self.current = current
+        self.choosable = [current, *(a for a in choosable if a.pk != current.pk)]
+        super().__init__(
+            label=_("Accounts"),
+            required=False,
+            choices=[(ALL_ACCOUNTS, _("All my accounts"))]
+            + [(str(a.number), f"{a.number} {a.name}") for a in self.choosable],
+            widget=AccountCheckboxes(str(current.number)),
+            error_messages={
+                "invalid_choice": _(
+                    "%(value)s is not one of your accounts with statistics: choose among "
+                    "those listed."
+                )
+            },
+        )
+
+    def accounts(self, values: list[str]) -> list[Account]:
+        if ALL_ACCOUNTS in values:
+            return self.choosable
+        chosen = {self.current.number, *(int(value) for value in values)}
+        return [account for account in self.choosable if account.number in chosen]

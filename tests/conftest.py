@@ -12,7 +12,7 @@ from django.db import close_old_connections
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import PASSWORD, make_account, make_user
+from tests.factories import PASSWORD, make_account, make_user, verify_session
 
 
 @pytest.fixture(autouse=True)
@@ -120,6 +120,13 @@ def signed_in(user) -> Client:
     return client
 
 
+def verified(user) -> Client:
+    """Signed in with both factors (what /admin/ requires of staff)."""
+    client = Client()
+    verify_session(client, user)
+    return client
+
+
 @pytest.fixture
 def alice_client(alice):
     return signed_in(alice)
@@ -147,9 +154,26 @@ def erin_client(erin):
 
 @pytest.fixture
 def staff_client(support):
-    return signed_in(support)
+    """`support` in the admin, signed in with a second factor as the admin requires."""
+    return verified(support)
 
 
 @pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def enqueued_tasks():
+    """The background tasks enqueued during the test, whatever the backend (each a
+    TaskResult: .task, .args, .kwargs; run one here with task.call(*args, **kwargs))."""
+    from django.tasks.signals import task_enqueued
+
+    results = []
+
+    def collect(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_enqueued.connect(collect)
+    yield results
+    task_enqueued.disconnect(collect)

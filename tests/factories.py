@@ -6,14 +6,19 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import time
 import wave
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Account, BillingAccount, Membership, User
+from accounts.models import AccessEvent, Account, BillingAccount, Membership, User
 from billing.actions import LineData, TaxData, write_invoice, write_payment
 from billing.formatting import money
 from billing.models import Invoice, Payment
@@ -23,6 +28,8 @@ from directory.models import ChangeRequest, Contact, ContactMethod, InfoPage
 from messages_app.actions import EventData, MessageData, write_message
 from messages_app.models import Message
 from oncall.models import Schedule, Shift
+from stats.rollup import Before, after_write
+from webhooks.models import Endpoint, EventType
 
 PASSWORD = "correct horse battery staple"
 TORONTO = ZoneInfo("America/Toronto")
@@ -120,7 +127,10 @@ def make_call(account: Account, started_at: datetime | None = None, **values) ->
         "patch_s": None,
     }
     started_at = started_at or timezone.now() - timedelta(hours=1)
-    return Call.objects.create(account=account, started_at=started_at, **(defaults | values))
+    call = Call.objects.create(account=account, started_at=started_at, **(defaults | values))
+    # As calllog.actions.write_call writes a new call: the row and the statistics rollup.
+    after_write(Before(account.pk, account.tzinfo, None), call)
+    return call
 
 
 def make_billed_call(
@@ -156,27 +166,30 @@ def make_recorded_call(account: Account, content: bytes | None = None, **values)
     return call
 
 
+_NO_AGENT = {"assigned_s": None, "answered_s": None, "work_s": None}
+# The telephony fields of the five calls of the statistics' worked example
+# (docs/statistics.md): answered, abandoned while queued, automated, answered and
+# patched, busy.
+WORKED_EXAMPLE_CALLS: tuple[dict[str, object], ...] = (
+    {"duration_s": 120, "queued_s": 0, "assigned_s": 4, "answered_s": 12},
+    {"duration_s": 5, "queued_s": 0, **_NO_AGENT},
+    {"duration_s": 40, "queued_s": None, **_NO_AGENT},
+    {
+        "duration_s": 60,
+        "queued_s": 8,
+        "assigned_s": 10,
+        "answered_s": 50,
+        "work_s": 200,
+        "hold_s": 30,
+        "patch_s": 90,
+    },
+    {"duration_s": 0, "busy": True, "queued_s": None, **_NO_AGENT},
+)
+
+
 def make_worked_example(account: Account, when: datetime) -> list[Call]:
-    """The five calls of the statistics' worked example, all at `when`:
-    answered, abandoned while queued, automated, answered and patched, busy."""
-    no_agent = {"assigned_s": None, "answered_s": None, "work_s": None}
-    return [
-        make_call(account, when, duration_s=120, queued_s=0, assigned_s=4, answered_s=12),
-        make_call(account, when, duration_s=5, queued_s=0, **no_agent),
-        make_call(account, when, duration_s=40, queued_s=None, **no_agent),
-        make_call(
-            account,
-            when,
-            duration_s=60,
-            queued_s=8,
-            assigned_s=10,
-            answered_s=50,
-            work_s=200,
-            hold_s=30,
-            patch_s=90,
-        ),
-        make_call(account, when, duration_s=0, busy=True, queued_s=None, **no_agent),
-    ]
+    """The five calls of the statistics' worked example, all at `when`."""
+    return [make_call(account, when, **fields) for fields in WORKED_EXAMPLE_CALLS]
 
 
 # Billing
@@ -277,11 +290,20 @@ def make_change_request(
     )
 
 
+def add_email(contact: Contact, address: str) -> ContactMethod:
+    """Give an existing contact an e-mail address (after its other methods)."""
+    return ContactMethod.objects.create(
+        account_id=contact.account_id, contact=contact, kind="email", value=address, position=9
+    )
+
+
 # On call
 
 
-def make_schedule(account: Account, external_id: str = "main", name: str = "Urgences") -> Schedule:
-    return Schedule.objects.create(account=account, external_id=external_id, name=name)
+def make_schedule(
+    account: Account, external_id: str = "main", name: str = "Urgences", **extra
+) -> Schedule:
+    return Schedule.objects.create(account=account, external_id=external_id, name=name, **extra)
 
 
 def make_shift(
@@ -307,3 +329,63 @@ def future_day(days: int = 10, hour: int = 7, minute: int = 30) -> datetime:
     today = timezone.localtime(timezone.now(), TORONTO).date()
     day = today + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TORONTO)
+
+
+def next_fall_back(after: date | None = None) -> date:
+    """The next first Sunday of November (when Toronto and Vancouver fall back)."""
+    after = after or timezone.localdate()
+    year = after.year
+    while True:
+        first = date(year, 11, 1)
+        sunday = first + timedelta(days=(6 - first.weekday()) % 7)
+        if sunday > after + timedelta(days=2):
+            return sunday
+        year += 1
+
+
+# Two-factor sign-in and the access log
+
+
+def make_totp_device(user: User, confirmed: bool = True) -> TOTPDevice:
+    """An authenticator app for the user (its codes: django_otp.oath.TOTP(device.bin_key))."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=confirmed)
+
+
+def verify_session(client: Client, user: User) -> TOTPDevice:
+    """Sign `client` in as `user` as if with both factors (the admin requires it)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or make_totp_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the user's app shows now (or `steps_ahead` 30-second steps later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def make_access_event(
+    account: Account, username: str = "bob", action: str = "viewed", **values
+) -> AccessEvent:
+    """A row of the account's access log (at: now unless given)."""
+    user = User.objects.filter(username=username).first()
+    return AccessEvent.objects.create(
+        account=account, user=user, username=username, action=action, **values
+    )
+
+
+# Webhooks
+
+
+TEST_WEBHOOK_SECRET = "whsec-test-0123456789abcdef"  # noqa: S105
+
+
+def make_endpoint(url: str, *events: str, secret: str = TEST_WEBHOOK_SECRET, **extra) -> Endpoint:
+    """A webhook endpoint of the platform taking `events` (all types when none is named)."""
+    return Endpoint.objects.create(
+        url=url, events=list(events or EventType.values), secret=secret, **extra
+    )

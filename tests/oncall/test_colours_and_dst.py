@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from oncall import actions
-from oncall.admin import repeat_shifts
+from oncall.actions import repeat_shift
 from oncall.calendar import build, period_of
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, day_colours, local_day_bounds
 from tests.factories import TORONTO, future_day, make_contact, make_schedule, make_shift
@@ -127,7 +127,7 @@ def test_dst_day_half_covered_is_yellow(schedule, ann, alice):
 
 def test_repeat_every_week_keeps_monday_0730_across_both_changes(schedule):
     shift = _weekly_shift(schedule, date(2026, 2, 23))
-    created, skipped = repeat_shifts(shift, timedelta(weeks=1), 40)
+    created, skipped = repeat_shift(shift, timedelta(weeks=1), 40)
     assert skipped == []
     assert len(created) == 40
     for copy in created:

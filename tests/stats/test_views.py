@@ -28,7 +28,7 @@ def days_ago(account, days: int, hour: int = 14) -> datetime:
 
 @pytest.fixture
 def calls(account):
-    """The worked example of the statistics, three days ago in the afternoon."""
+    """The worked example of docs/statistics.md, three days ago in the afternoon."""
     return make_worked_example(account, days_ago(account, 3))
 
 
