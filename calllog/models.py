@@ -145,7 +145,7 @@ class Call(models.Model):
     # The platform's id of the message this call produced; the message may arrive later.
     message_external_id = models.CharField(_("message ID"), max_length=64, blank=True)
 
-    # Telephony figures, in seconds from the start of the call (statistics.md).
+    # Telephony figures, in seconds from the start of the call (docs/statistics.md).
     duration_s = models.PositiveIntegerField(_("duration (s)"))
     busy = models.BooleanField(_("busy"), default=False)
     queued_s = models.PositiveIntegerField(_("queued at (s)"), null=True, blank=True)

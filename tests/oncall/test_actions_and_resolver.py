@@ -1,4 +1,4 @@
-"""Every rule of oncall.md's "Actions" and "Who is on call", on the functions themselves."""
+"""Every rule of docs/oncall.md's "The rulebook" and "Who is on call", on the functions."""
 
 from datetime import timedelta
 

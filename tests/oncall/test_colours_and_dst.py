@@ -1,4 +1,4 @@
-"""Day colours (oncall.md "Calendar colours") and shifts across Toronto's 2026 DST changes."""
+"""Day colours (docs/oncall.md, "Colours") and shifts across Toronto's 2026 DST changes."""
 
 from datetime import date, datetime, timedelta
 
