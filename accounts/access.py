@@ -20,8 +20,8 @@ from accounts.models import AccessEvent, Membership, User
 
 Action = AccessEvent.Action
 
-# portal.md's filter vocabulary -> the stored actions each one selects. An e-mailed
-# report is an export; a change request is a change.
+# The access log's filter (docs/security.md) -> the stored actions each one selects. An
+# e-mailed report is an export; a change request is a change.
 ACTION_FILTERS: dict[str, tuple[str, ...]] = {
     Action.VIEWED: (Action.VIEWED,),
     Action.PLAYED: (Action.PLAYED,),

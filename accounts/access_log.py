@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseBase, QueryDict
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,7 +14,8 @@ from accounts import exports
 from accounts.access import ACCESS_LOG, Action, describe, log_access
 from accounts.forms import AccessLogFilterForm
 from accounts.models import AccessEvent
-from portal.tenancy import AccountRequest, account_view
+from accounts.tenancy import AccountRequest, account_view
+from portal.pages import UncountedPage, render_page
 
 PER_PAGE = 50
 FILTER_NAMES = ("from", "to", "user", "action")
@@ -55,19 +56,16 @@ def access_log(request: AccountRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": [{"event": event, "what": describe(event, tz)} for event in rows[:PER_PAGE]],
-        "page_number": number,
-        "has_previous": number > 1,
-        "has_next": len(rows) > PER_PAGE,
+        "page": UncountedPage(number, has_next=len(rows) > PER_PAGE),
         "filter_query": _filter_query(request),
         "retention_days": settings.ACCESS_LOG_RETENTION_DAYS,
     }
-    template = "accounts/access_log.html#results" if request.htmx else "accounts/access_log.html"
-    return render(request, template, context)
+    return render_page(request, "accounts/access_log.html", context)
 
 
 @require_GET
 @account_view("access_log")
-def export_csv(request: AccountRequest) -> HttpResponse:
+def export_csv(request: AccountRequest) -> HttpResponseBase:
     """Everything the filter selects, as CSV (streamed), and the download is logged too."""
     form, events = _filtered(request)
     if not form.is_valid():

@@ -57,7 +57,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["is_active", "is_staff", "language", "memberships__role"]
     search_fields = ["username", "email", "first_name", "last_name", "memberships__account__number"]
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Portal"), {"fields": ("language",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Portal"), {"fields": ("language",)}))
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Portal"), {"fields": ("email", "first_name", "last_name", "language")}),
@@ -77,40 +77,42 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "account"]
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Rows the portal writes itself: staff read them, never add or change one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(RecordAdmin):
     list_display = ["at", "username", "account", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action", "object_type", "at"]
     search_fields = ["username", "account__number", "object_id", "detail", "ip_address"]
     list_select_related = ["account"]
     date_hierarchy = "at"
 
-    # The access log is a record: nobody edits or deletes it, not even staff.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+    # The access log is a record: nobody deletes it either, not even staff.
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(RecordAdmin):
     """Open sessions; deleting one signs that browser out at its next request."""
 
-    list_display = ["user", "started_at", "last_seen", "ip_address", "user_agent"]
+    list_display = fields = readonly_fields = (
+        "user",
+        "started_at",
+        "last_seen",
+        "ip_address",
+        "user_agent",
+    )
     search_fields = ["user__username", "ip_address"]
     list_select_related = ["user"]
-    fields = list_display
-    readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def delete_queryset(self, request, queryset):
         from accounts.sessions import end_sessions
@@ -124,14 +126,14 @@ class UserSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnownBrowser)
-class KnownBrowserAdmin(admin.ModelAdmin):
-    list_display = ["user", "first_seen", "last_seen", "ip_address", "user_agent", "notified_at"]
+class KnownBrowserAdmin(RecordAdmin):
+    list_display = readonly_fields = (
+        "user",
+        "first_seen",
+        "last_seen",
+        "ip_address",
+        "user_agent",
+        "notified_at",
+    )
     search_fields = ["user__username", "ip_address"]
     list_select_related = ["user"]
-    readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

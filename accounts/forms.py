@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-# The portal's date-range field (YYYY-MM-DD or YYYY-MM-DDTHH:MM, read in the account's zone).
-from messages_app.forms import LocalMomentField
+from accounts.access import ACTION_FILTERS
+from accounts.models import AccessEvent, Account
+from portal.filters import DateRangeForm
 
 
 class LanguageForm(forms.Form):
@@ -94,8 +101,10 @@ class AccountSecurityForm(forms.Form):
     )
 
 
-class AccessLogFilterForm(forms.Form):
-    """from, to, user, action (portal.md, "access log"): validated, then applied."""
+class AccessLogFilterForm(DateRangeForm):
+    """from, to, user, action: validated, then applied to the account's access log."""
+
+    with_time = True
 
     user = forms.CharField(
         label=_("User"),
@@ -105,73 +114,26 @@ class AccessLogFilterForm(forms.Form):
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
 
-    def __init__(self, data=None, *, account, **kwargs):
-        from accounts.access import ACTION_FILTERS
-        from accounts.models import AccessEvent
-
-        self.account = account
-        super().__init__(data, **kwargs)
+    def __init__(
+        self, data: QueryDict | dict[str, Any] | None = None, *, account: Account, **kwargs: Any
+    ) -> None:
+        super().__init__(data, account=account, **kwargs)
         labels = dict(AccessEvent.Action.choices)
-        self.fields["action"].choices = [("", _("All actions"))] + [
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("All actions"))] + [
             (value, labels[value]) for value in ACTION_FILTERS
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["start"], cleaned["end"] = local_range(self, cleaned, self.account.tzinfo)
-        return cleaned
-
-    def apply(self, events):
+    def apply(self, events: QuerySet[AccessEvent]) -> QuerySet[AccessEvent]:
         """The account's events this (valid) filter selects, newest first."""
-        from accounts.access import ACTION_FILTERS
-
         data = self.cleaned_data
-        if data["start"]:
-            events = events.filter(at__gte=data["start"])
-        if data["end"]:
-            events = events.filter(at__lt=data["end"])
+        if self.start is not None:
+            events = events.filter(at__gte=self.start)
+        if self.end is not None:
+            events = events.filter(at__lt=self.end)
         if data.get("user"):
             events = events.filter(username=data["user"].strip())
         if data.get("action"):
             events = events.filter(action__in=ACTION_FILTERS[data["action"]])
         return events.order_by("-at", "-pk")
-
-    def describe(self) -> str:
-        names = ("from", "to", "user", "action")
-        return "&".join(f"{n}={self.data.get(n)}" for n in names if self.data.get(n))
-
-
-# The date range, as the inbox reads it: YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM,
-# in the account's time zone. One field class for both ends, and local_range() below.
-AccessLogFilterForm.base_fields = {
-    "from": LocalMomentField(
-        label=_("From"), help_text=_("YYYY-MM-DD, or YYYY-MM-DDTHH:MM with a time")
-    ),
-    "to": LocalMomentField(label=_("To"), help_text=_("A date alone includes that whole day")),
-    **AccessLogFilterForm.base_fields,
-}
-
-
-def local_range(form: forms.Form, cleaned: dict, tz) -> tuple:
-    """The form's from/to as instants [start, end); errors go next to the field."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    start_moment, end_moment = cleaned.get("from"), cleaned.get("to")
-    start = end = None
-    try:
-        if start_moment is not None:
-            start = timezone.make_aware(start_moment.value, tz)
-        if end_moment is not None:
-            step = timedelta(days=1) if end_moment.date_only else timedelta(minutes=1)
-            end = timezone.make_aware(end_moment.value + step, tz)
-    except OverflowError:
-        form.add_error(
-            "to" if end_moment is not None else "from",
-            LocalMomentField.default_error_messages["invalid"],
-        )
-        return None, None
-    if start and end and end <= start:
-        form.add_error("to", _("The end must be after the start."))
-    return start, end

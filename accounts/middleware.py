@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import UserSession
+from accounts.models import User, UserSession
 from accounts.sessions import SEEN_EVERY, TRACKING_KEY, end_current_session, max_age, tracking
 
 
@@ -68,7 +68,7 @@ class SessionGuardMiddleware:
                 % {"hours": hours},
             )
             return None
-        if info is None or not self._still_open(request, info, now):
+        if info is None or not self._still_open(request, request.user, info, now):
             end_current_session(request)
             return None
         if is_verified(request.user):
@@ -81,12 +81,12 @@ class SessionGuardMiddleware:
             return _to_set_up(request)
         return None
 
-    def _still_open(self, request: HttpRequest, info: dict, now: float) -> bool:
+    def _still_open(self, request: HttpRequest, user: User, info: dict, now: float) -> bool:
         """Check the session's record (once a minute, or when the key changed)."""
         key = request.session.session_key
         if info.get("key") == key and info.get("checked", 0) > now - SEEN_EVERY.total_seconds():
             return True
-        found = UserSession.objects.filter(pk=info["id"], user_id=request.user.pk).update(
+        found = UserSession.objects.filter(pk=info["id"], user=user).update(
             session_key=key, last_seen=timezone.now()
         )
         if found:

@@ -103,7 +103,7 @@ class User(AbstractUser):
         return membership.account.tzinfo if membership else zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user) -> MembershipQuerySet:
         return self.filter(user=user, account__active=True).select_related(
             "account__billing_account"

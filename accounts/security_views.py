@@ -40,7 +40,7 @@ from accounts.sessions import (
     follow_new_key,
 )
 from accounts.sessions import open_sessions as user_open_sessions
-from portal.tenancy import AccountRequest, account_view
+from accounts.tenancy import AccountRequest, SignedInRequest, account_view
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -52,7 +52,7 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def settings_context(request: HttpRequest, **forms) -> dict:
+def settings_context(request: SignedInRequest, **forms) -> dict:
     user = request.user
     this_one = current_id(request)
     sessions = [
@@ -75,7 +75,7 @@ def settings_context(request: HttpRequest, **forms) -> dict:
     }
 
 
-def _settings_page(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+def _settings_page(request: SignedInRequest, status: int = 200, **forms) -> HttpResponse:
     return render(
         request, "accounts/settings.html", settings_context(request, **forms), status=status
     )
@@ -83,7 +83,7 @@ def _settings_page(request: HttpRequest, status: int = 200, **forms) -> HttpResp
 
 @sensitive_post_parameters()
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: SignedInRequest) -> HttpResponse:
     """/settings/: the password, the language, two-factor sign-in and open sessions."""
     if request.method == "POST":
         form = PasswordChangeForm(request.user, request.POST)
@@ -101,7 +101,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("code")
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     """Set up the authenticator app: QR code and secret, then one code to confirm."""
     user = request.user
     if two_factor.has_two_factor(user):
@@ -140,7 +140,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context, status=status)
 
 
-def _fresh_codes(request: HttpRequest) -> dict:
+def _fresh_codes(request: SignedInRequest) -> dict:
     fresh = request.session.get(actions.FRESH_CODES_KEY)
     if not isinstance(fresh, dict) or not fresh.get("codes"):
         raise Http404("No new recovery codes to show")
@@ -148,7 +148,7 @@ def _fresh_codes(request: HttpRequest) -> dict:
 
 
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: SignedInRequest) -> HttpResponse:
     """The new recovery codes, shown once: "I have saved them" forgets them."""
     if request.method == "POST":
         fresh = request.session.pop(actions.FRESH_CODES_KEY, None) or {}
@@ -161,7 +161,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recovery_codes_download(request: HttpRequest) -> HttpResponse:
+def recovery_codes_download(request: SignedInRequest) -> HttpResponse:
     fresh = _fresh_codes(request)
     lines = [
         _("Recovery codes for %(user)s at %(service)s")
@@ -179,7 +179,7 @@ def recovery_codes_download(request: HttpRequest) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("password")
 @login_required
-def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+def new_recovery_codes(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not two_factor.has_two_factor(user):
         return redirect("settings")
@@ -195,7 +195,7 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @sensitive_post_parameters("password", "code")
 @login_required
-def turn_off_two_factor(request: HttpRequest) -> HttpResponse:
+def turn_off_two_factor(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not two_factor.has_two_factor(user):
         return redirect("settings")
@@ -219,7 +219,7 @@ def turn_off_two_factor(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
+def end_session(request: SignedInRequest, session_id: int) -> HttpResponse:
     row = get_object_or_404(UserSession, pk=session_id, user=request.user)
     if row.pk == current_id(request):
         end_current_session(request)
@@ -231,7 +231,7 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def end_others(request: HttpRequest) -> HttpResponse:
+def end_others(request: SignedInRequest) -> HttpResponse:
     ended = end_other_sessions(request, request.user)
     messages.success(request, _("Other sessions ended: %(count)s.") % {"count": ended})
     return redirect(reverse("settings") + "#sessions")

@@ -35,8 +35,10 @@ def idle_age() -> timedelta:
 def start_tracking(request: HttpRequest, user: User) -> UserSession:
     from accounts.access import client_address
 
+    key = request.session.session_key
+    assert key is not None  # signing in has just given the session a new key
     row = UserSession.objects.create(
-        session_key=request.session.session_key,
+        session_key=key,
         user=user,
         ip_address=client_address(request),
         user_agent=request.headers.get("User-Agent", "")[:300],
@@ -92,7 +94,11 @@ def end_sessions(sessions: QuerySet[UserSession]) -> int:
 
 
 def end_other_sessions(request: HttpRequest, user: User) -> int:
-    return end_sessions(UserSession.objects.filter(user=user).exclude(pk=current_id(request)))
+    others = UserSession.objects.filter(user=user)
+    current = current_id(request)
+    if current is not None:
+        others = others.exclude(pk=current)
+    return end_sessions(others)
 
 
 def end_current_session(request: HttpRequest) -> None:

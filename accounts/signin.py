@@ -125,7 +125,10 @@ def _pending(request: HttpRequest) -> tuple[User, dict] | None:
     pending = request.session.get(PENDING_KEY)
     if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
         return None
-    user = get_user_model().objects.filter(pk=pending.get("user"), is_active=True).first()
+    user_id = pending.get("user")
+    if not isinstance(user_id, int):
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     return (user, pending) if user is not None else None
 
 

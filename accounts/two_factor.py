@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import cast
 
 import qrcode
 import qrcode.image.svg
@@ -133,6 +134,13 @@ def remove_two_factor(user: User) -> None:
 # django-axes counter (username and address), the same limit and cool-off.
 
 
+class AxesRequest(HttpRequest):
+    """For type hints: what django-axes' middleware reads from a request it refuses."""
+
+    axes_locked_out: bool
+    axes_credentials: dict[str, str]
+
+
 def is_locked_out(request: HttpRequest, user: User) -> bool:
     from axes.handlers.proxy import AxesProxyHandler
 
@@ -140,8 +148,9 @@ def is_locked_out(request: HttpRequest, user: User) -> bool:
     if AxesProxyHandler.is_allowed(request, credentials):
         return False
     # AxesMiddleware turns the response into the lockout page.
-    request.axes_locked_out = True
-    request.axes_credentials = credentials
+    refused = cast(AxesRequest, request)
+    refused.axes_locked_out = True
+    refused.axes_credentials = credentials
     return True
 
 

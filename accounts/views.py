@@ -8,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LanguageForm, SwitchAccountForm
 from accounts.models import Membership
+from accounts.tenancy import AccountRequest, SignedInRequest, account_view, resolve_membership
 from portal.sections import all_sections, sections_for
-from portal.tenancy import AccountRequest, account_view, resolve_membership
 
 
 @login_required
-def root(request: HttpRequest) -> HttpResponse:
+def root(request: SignedInRequest) -> HttpResponse:
     """Send the user to the last account they used, or their only (or first) one."""
     memberships = list(Membership.objects.for_user(request.user))
     if not memberships:
@@ -30,17 +30,16 @@ def home(request: AccountRequest) -> HttpResponse:
         request.user.last_account = request.account
         request.user.save(update_fields=["last_account"])
     panels = []
+    context: dict[str, object] = {}
     for section in sections_for(request.membership):
         if section.panel is not None:
             data = section.panel(request)
             if data is not None:
                 panels.append({"template": section.panel_template, "data": data})
-    context = {"panels": panels}
-    if request.membership.may("messages"):
-        # The counts follow new messages without a reload (messages_app/live.py).
-        from messages_app import live
-
-        context |= {"newest_id": live.newest_id(request.account), "poll_seconds": live.POLL_SECONDS}
+        if section.home_context is not None:
+            # e.g. the messages' live refresh: the counts follow new messages.
+            context |= section.home_context(request)
+    context["panels"] = panels
     return render(request, "accounts/home.html", context)
 
 

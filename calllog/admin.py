@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import transaction
 
+from calllog import observers
 from calllog.models import Call
-from stats.rollup import forget_calls
 
 
 @admin.register(Call)
@@ -38,13 +38,13 @@ class CallAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    # A call deleted here leaves the statistics too (stats/rollup.py).
+    # A call deleted here leaves the statistics too (calllog/observers.py).
     def delete_model(self, request, obj):
         with transaction.atomic():
-            forget_calls([obj.pk])
+            observers.deleting([obj.pk])
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            forget_calls(queryset.values_list("pk", flat=True))
+            observers.deleting(queryset.values_list("pk", flat=True))
             super().delete_queryset(request, queryset)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -57,12 +58,12 @@ def is_referenced(contact: Contact) -> bool:
     sections that refer to contacts need not be known here.
     """
     for relation in Contact._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+        if not isinstance(relation, ForeignObjectRel):
+            continue  # the contact's own fields, not a table pointing at it
+        model = relation.related_model
+        if model is ContactMethod or not isinstance(model, type):
             continue
-        if relation.related_model is ContactMethod:
-            continue
-        manager = relation.related_model._base_manager
-        if manager.filter(**{relation.field.name: contact}).exists():
+        if model._base_manager.filter(**{relation.field.name: contact}).exists():
             return True
     return False
 

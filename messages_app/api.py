@@ -111,7 +111,7 @@ def post_events(request, number: int, external_id: str, payload: EventsIn):
     return Status(201 if added else 200, body)
 
 
-# Reading back (platform-api.md, "Reading back what the portal adds").
+# Reading back (docs/api.md, "Reading back what the portal adds").
 
 # The list answers at most this many messages, newest first.
 LIST_LIMIT = 500

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Account
 from messages_app.models import Message, MessageEvent, MessageQuerySet
-from portal.exports import CSV_TYPE, ExportFile, export_filename, render_pdf, stream_csv, write_xlsx
+from portal.exports import ExportFile, export_filename, render_pdf, stream_csv, write_xlsx
+from portal.exports import csv_file as write_csv_file
 
 FORMATS = ("xlsx", "csv", "pdf")
 CHUNK = 500
@@ -35,7 +37,7 @@ def fields_text(message: Message) -> str:
     return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in message.fields or [])
 
 
-def rows(messages: MessageQuerySet, account) -> Iterator[list]:
+def rows(messages: MessageQuerySet, account: Account) -> Iterator[list]:
     tz = account.tzinfo
     yes, no = _("Yes"), _("No")
     for message in messages.iterator(chunk_size=CHUNK):
@@ -53,7 +55,7 @@ def rows(messages: MessageQuerySet, account) -> Iterator[list]:
         ]
 
 
-def xlsx(messages: MessageQuerySet, account) -> ExportFile:
+def xlsx(messages: MessageQuerySet, account: Account) -> ExportFile:
     return write_xlsx(
         [(_("Messages"), header(), rows(messages, account))],
         export_filename(account, "messages", "xlsx"),
@@ -61,23 +63,22 @@ def xlsx(messages: MessageQuerySet, account) -> ExportFile:
     )
 
 
-def csv_response(messages: MessageQuerySet, account) -> HttpResponse:
+def csv_response(messages: MessageQuerySet, account: Account) -> StreamingHttpResponse:
     return stream_csv(
         header(), rows(messages, account), export_filename(account, "messages", "csv")
     )
 
 
-def csv_file(messages: MessageQuerySet, account) -> ExportFile:
+def csv_file(messages: MessageQuerySet, account: Account) -> ExportFile:
     """The same CSV as the download, held in memory to attach to an e-mail."""
-    response = csv_response(messages, account)
-    return ExportFile(
-        filename=export_filename(account, "messages", "csv"),
-        content_type=CSV_TYPE,
-        content=b"".join(response.streaming_content),
+    return write_csv_file(
+        header(), rows(messages, account), export_filename(account, "messages", "csv")
     )
 
 
-def pdf(messages: MessageQuerySet, account, request: HttpRequest, description: str) -> ExportFile:
+def pdf(
+    messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
+) -> ExportFile:
     with_history = messages.prefetch_related(
         Prefetch("events", queryset=MessageEvent.objects.order_by("at", "pk"))
     )
@@ -95,7 +96,7 @@ def pdf(messages: MessageQuerySet, account, request: HttpRequest, description: s
 
 
 def export_file(
-    fmt: str, messages: MessageQuerySet, account, request: HttpRequest, description: str
+    fmt: str, messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
 ) -> ExportFile:
     if fmt == "csv":
         return csv_file(messages, account)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
+from accounts.tenancy import AccountRequest
 from messages_app.models import Message, retention_cutoff
 
 # New messages show within this many seconds (plus the time of one request).
@@ -30,6 +31,11 @@ EVENT = "messages-arrived"
 
 def newest_id(account: Account) -> int:
     return Message.objects.for_account(account).newest_id()
+
+
+def home_context(request: AccountRequest) -> dict[str, int]:
+    """What the home page needs to follow new messages without a reload (its counts)."""
+    return {"newest_id": newest_id(request.account), "poll_seconds": POLL_SECONDS}
 
 
 def answer(account: Account, after: int) -> HttpResponse:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -115,7 +116,8 @@ def _check_people_fit(shift: Shift, starts_at: datetime, ends_at: datetime, rank
         start, end = row.effective(shift)
         if start >= end:
             continue  # never in force: nothing to keep
-        if row.is_override and (row.start < starts_at or row.end > ends_at):
+        own_start, own_end = row.window(shift)  # an override's own start and end
+        if row.is_override and (own_start < starts_at or own_end > ends_at):
             raise ValidationError(
                 {"starts_at": _("An override of this shift would fall outside it.")}
             )
@@ -364,7 +366,7 @@ def unassign(
         _check_open(shift, now)
         if row.ended_at is not None:
             raise ValidationError(_("This assignment has already been removed."))
-        if row.is_override and row.end <= now:
+        if row.is_override and row.end is not None and row.end <= now:
             raise ValidationError(
                 _("This override is already over: it is a record and can no longer be changed.")
             )
@@ -497,7 +499,7 @@ def record_change(
     rank: int | None = None,
     by=None,
     now: datetime | None = None,
-    deltas: list[Delta] = (),
+    deltas: Sequence[Delta] = (),
     row: Assignment | None = None,
 ) -> None:
     """Every change to a schedule, its shifts or their people ends here, in its transaction.

@@ -37,7 +37,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = [
+    fields = readonly_fields = (
         "rank",
         "kind",
         "contact",
@@ -48,14 +48,12 @@ class AssignmentInline(ReadOnlyInline):
         "created_by",
         "ended_at",
         "ended_by",
-    ]
-    readonly_fields = fields
+    )
 
 
 class CommentInline(ReadOnlyInline):
     model = ShiftComment
-    fields = ["created_at", "author", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "text")
 
 
 @admin.register(Schedule)
@@ -80,11 +78,13 @@ class ShiftAdminForm(forms.ModelForm):
         fields = ["schedule", "external_id", "starts_at", "ends_at", "ranks"]
 
     def clean(self):
-        cleaned = super().clean()
-        schedule = cleaned.get("schedule") or (self.instance.schedule if self.instance.pk else None)
+        super().clean()
+        schedule = self.cleaned_data.get("schedule") or (
+            self.instance.schedule if self.instance.pk else None
+        )
         if schedule is not None:
             self.instance.account_id = schedule.account_id
-        return cleaned
+        return self.cleaned_data
 
 
 class RepeatForm(forms.Form):
@@ -128,9 +128,8 @@ def _repeat_action(step: timedelta, description):
             },
         )
 
-    action.short_description = description
     action.__name__ = f"repeat_every_{step.days}_days"
-    return action
+    return admin.action(description=description)(action)
 
 
 @admin.register(Shift)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from pydantic import Field, field_validator
 
 from accounts.models import Account
@@ -58,11 +58,10 @@ def put_schedule(request, number: int, external_id: ExternalId, payload: Schedul
     schedule, outcome = actions.write_schedule(
         account, external_id, name=payload.name, zone=payload.timezone
     )
-    return status_of(outcome), {
-        "external_id": schedule.external_id,
-        "id": schedule.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {"external_id": schedule.external_id, "id": schedule.pk, "outcome": outcome.value},
+    )
 
 
 @router.put(
@@ -77,11 +76,10 @@ def put_shift(request, number: int, sid: str, external_id: ExternalId, payload: 
         ends_at=payload.ends_at,
         ranks=payload.ranks,
     )
-    return status_of(outcome), {
-        "external_id": shift.external_id,
-        "id": shift.pk,
-        "outcome": outcome.value,
-    }
+    return Status(
+        status_of(outcome),
+        {"external_id": shift.external_id, "id": shift.pk, "outcome": outcome.value},
+    )
 
 
 def _iso(moment: datetime | None, tz) -> str | None:

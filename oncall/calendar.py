@@ -17,18 +17,28 @@ from django.utils.translation import gettext_lazy as _
 
 from oncall.models import Schedule, Shift
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, Segment, local_day_bounds
+from portal.filters import EARLIEST, LATEST
 
 VIEWS = ("day", "week", "month", "list")
 LIST_DAYS = 28
-# The calendar shows the years shifts may lie in (oncall.models.EARLIEST..LATEST), so no
-# view, step or grid ever reaches a date Python cannot hold.
-FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2099, 12, 31)
+# The calendar shows the years shifts may lie in (oncall.models.EARLIEST..LATEST), the
+# portal's date range (portal.filters), so no view, step or grid ever reaches a date
+# Python cannot hold.
+FIRST_DAY, LAST_DAY = EARLIEST, LATEST
 
 COLOUR_LABELS = {
     GREEN: _("Covered"),
     YELLOW: _("Partly covered"),
     RED: _("Not covered"),
 }
+
+
+def _within_range(value: date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
 
 
 class PeriodForm(forms.Form):
@@ -42,17 +52,10 @@ class PeriodForm(forms.Form):
             ("list", _("List")),
         ],
     )
-    date = forms.DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
+    date = forms.DateField(
+        label=_("Date"), required=False, input_formats=["%Y-%m-%d"], validators=[_within_range]
+    )
     gaps = forms.BooleanField(label=_("Only shifts not fully covered"), required=False)
-
-    def clean_date(self) -> date | None:
-        value = self.cleaned_data["date"]
-        if value is not None and not (FIRST_DAY <= value <= LAST_DAY):
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s.")
-                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
-            )
-        return value
 
 
 @dataclass
@@ -141,7 +144,7 @@ class DayCell:
 
     @property
     def colour_label(self):
-        return COLOUR_LABELS.get(self.colour, "")
+        return COLOUR_LABELS.get(self.colour, "") if self.colour else ""
 
 
 @dataclass

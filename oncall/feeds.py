@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from directory.models import Contact
 from oncall.models import FeedLink, Schedule, Shift
 from oncall.resolver import Coverage
 from oncall.zones import is_ambiguous
@@ -32,7 +33,7 @@ STAMP_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 @dataclass
 class Stretch:
     rank: int
-    contact: object
+    contact: Contact
     start: datetime
     end: datetime
     stamp: datetime = STAMP_EPOCH

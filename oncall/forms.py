@@ -69,7 +69,7 @@ class WallTimeField(forms.DateTimeField):
         if isinstance(value, datetime):
             return value.replace(tzinfo=None)
         text = str(value).strip()
-        for fmt in self.input_formats:
+        for fmt in self.input_formats or DATETIME_INPUTS:
             try:
                 return datetime.strptime(text, fmt)
             except (TypeError, ValueError):
@@ -97,8 +97,10 @@ class RankedForm(forms.Form):
     def __init__(self, *args, shift: Shift, ranks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.shift = shift
-        self.fields["rank"].choices = [(r, str(r)) for r in (ranks or shift.rank_numbers)]
-        self.fields["contact"].queryset = Contact.objects.for_account(shift.account_id).active()
+        rank, contact = self.fields["rank"], self.fields["contact"]
+        assert isinstance(rank, forms.TypedChoiceField) and isinstance(contact, ContactField)
+        rank.choices = [(r, str(r)) for r in (ranks or shift.rank_numbers)]
+        contact.queryset = Contact.objects.filter(account_id=shift.account_id).active()
 
 
 class AssignForm(RankedForm):
@@ -134,10 +136,15 @@ class OverrideForm(RankedForm):
             if naive is not None and FIRST_YEAR <= naive.year <= LAST_YEAR:
                 wall = WallTime(naive, self.tz)
                 if wall.ambiguous:
-                    self.fields[f"{name}_offset"].choices = wall.choices()
+                    self._offset_field(name).choices = wall.choices()
+
+    def _offset_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[f"{name}_offset"]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def ambiguous(self, name: str) -> bool:
-        return bool(self.fields[f"{name}_offset"].choices)
+        return bool(self._offset_field(name).choices)
 
     def _instant(self, name: str) -> datetime | None:
         naive = self.cleaned_data.get(name)
@@ -166,10 +173,10 @@ class OverrideForm(RankedForm):
         return instant
 
     def clean(self):
-        cleaned = super().clean()
-        cleaned["start_at"] = self._instant("start")
-        cleaned["end_at"] = self._instant("end")
-        return cleaned
+        super().clean()
+        self.cleaned_data["start_at"] = self._instant("start")
+        self.cleaned_data["end_at"] = self._instant("end")
+        return self.cleaned_data
 
 
 class UnassignForm(forms.Form):
@@ -194,4 +201,6 @@ class FeedLinkForm(forms.Form):
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.for_account(account).active()
+        contact = self.fields["contact"]
+        assert isinstance(contact, ContactField)
+        contact.queryset = Contact.objects.for_account(account).active()

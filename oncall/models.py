@@ -1,4 +1,5 @@
-"""On-call schedules (oncall.md): schedules, shifts with ranks, append-only assignments, comments.
+"""On-call schedules (docs/oncall.md): schedules, shifts with ranks, append-only
+assignments, comments.
 
 Assignment rows are only ever created and ended (ended_at/ended_by set once), so the
 history of who was on call, and who the agents were told was on call at any moment,

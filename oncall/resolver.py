@@ -1,4 +1,4 @@
-"""Who is on call (oncall.md): the one answer the pages, colours, PDF, banner and API share.
+"""Who is on call (docs/oncall.md): the one answer the pages, colours, PDF, banner and API share.
 
 At instant t for rank r: the active override of (shift containing t, r) whose window
 contains t; otherwise the active base assignment of (shift, r); otherwise nobody.
@@ -205,7 +205,7 @@ GREEN, YELLOW, RED = "green", "yellow", "red"
 
 
 def _winner(spans, moment: datetime) -> Assignment | None:
-    """The rule of oncall.md at one instant: an override, else the base, else nobody."""
+    """The rule of docs/oncall.md at one instant: an override, else the base, else nobody."""
     override = base = None
     for start, end, row in spans:
         if not (start <= moment < end):

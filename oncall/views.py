@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import log_access
+from accounts.tenancy import AccountRequest, account_view
 from oncall import actions
 from oncall.calendar import COLOUR_LABELS, PeriodForm, build, period_of
 from oncall.feeds import feed_for
@@ -30,7 +31,6 @@ from oncall.models import Assignment, FeedLink, Schedule, Shift
 from oncall.resolver import Coverage, on_call_now_for_schedules
 from oncall.zones import is_ambiguous, offset_label, when, zone_phrase
 from portal.exports import export_filename, render_pdf
-from portal.tenancy import AccountRequest, account_view
 
 PANEL_DAYS = 14
 
@@ -111,7 +111,7 @@ def schedule_view(request: AccountRequest, schedule_id: int) -> HttpResponse:
 
 @require_GET
 @account_view("oncall")
-def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponse:
+def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponseBase:
     schedule = _schedule_or_404(request, schedule_id)
     context = _calendar_context(request, schedule)
     if context["cal"] is None:
@@ -201,12 +201,14 @@ def feed(request, token: str) -> HttpResponse:
     # Calendar apps ask again with If-None-Match: a revoked link stops at once.
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
-    return get_conditional_response(
+    # A 304 when the calendar app already has this version, else the feed itself.
+    unchanged = get_conditional_response(
         request,
         etag=current.etag,
         last_modified=int(current.last_modified.timestamp()),
         response=response,
     )
+    return unchanged or response
 
 
 # --- A shift and its actions ---------------------------------------------------------------
@@ -266,7 +268,7 @@ def _initial_window(shift: Shift, now: datetime) -> dict:
     """The override form's times: the whole shift, or what remains of it once it runs."""
     tz = shift.schedule.tzinfo
     start = max(shift.starts_at, now.replace(second=0, microsecond=0))
-    initial = {}
+    initial: dict[str, object] = {}
     for name, instant in (("start", start), ("end", shift.ends_at)):
         local = instant.astimezone(tz)
         initial[name] = local.replace(tzinfo=None, fold=0)
@@ -331,7 +333,10 @@ def _render_shift(
         "may_edit": request.membership.may("oncall_edit"),
         "back_date": timezone.localtime(shift.starts_at, schedule.tzinfo).date().isoformat(),
         "active_rows": [
-            row for row in rows if row.ended_at is None and not (row.is_override and row.end <= now)
+            row
+            for row in rows
+            if row.ended_at is None
+            and not (row.is_override and row.end is not None and row.end <= now)
         ],
         "forms": forms,
         "open_form": open_form,

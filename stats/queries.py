@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, Sum
 
@@ -73,11 +74,12 @@ def call_counts(account_ids: Iterable[int], stats_filter: StatsFilter) -> Counts
         cells = cells.filter(span=HOUR)
     else:
         cells = cells.filter(window_cells(stats_filter))
-    groups = list(
-        cells.values("weekday", hour=F("minute") / 60)
+    groups: list[dict[str, Any]] = [
+        dict(group)
+        for group in cells.values("weekday", hour=F("minute") / 60)
         .annotate(**{name: Sum(name) for name in FIGURES})
         .order_by()
-    )
+    ]
     totals = {name: sum(group[name] for group in groups) for name in FIGURES}
     totals["total"] = sum(totals[name] for name in CATEGORIES)
     return Counts(

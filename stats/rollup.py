@@ -23,12 +23,13 @@ A day is the call's local calendar day and a weekday that day's, in the zone its
 account had when the call was written.
 
 Who keeps it exact, each in the transaction of the write:
-- calllog.actions.write_call (the API and the demo): `before_write` locks the account
-  row (writes of one account's calls, and a change of its zone, take turns) and reads
-  the call's old fields; `after_write` takes the old call out of its cells and puts
+- calllog.actions.write_call (the API and the demo), through calllog/observers.py (the
+  call log does not import the statistics) and `follow_write`: `before_write` locks the
+  account row (writes of one account's calls, and a change of its zone, take turns) and
+  reads the call's old fields; `after_write` takes the old call out of its cells and puts
   the new one in, as increments (INSERT ... ON CONFLICT DO UPDATE SET n = n + ...);
-- calllog.actions.purge_calls and the call admin's delete: `forget_calls` before the
-  DELETE; a cell left without a call is deleted;
+- calllog.actions.purge_calls and the call admin's delete, through the same observers:
+  `forget_calls` before the DELETE; a cell left without a call is deleted;
 - a change of an account's time zone (admin, API, demo seed): every call of the
   account may move, so the account's rollup is rebuilt (stats/signals.py);
 - anything that writes calls another way (bulk_create, COPY, a restore, a queryset
@@ -44,10 +45,10 @@ checks every write path for drift.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -276,6 +277,12 @@ def after_write(before: Before, call: Call) -> None:
         changes.add(before.account_id, before.tz, before.call, sign=-1)
     changes.add(before.account_id, before.tz, new)
     changes.save()
+
+
+def follow_write(account: Account, external_id: str) -> Callable[[Call], None]:
+    """The call log's write observer (calllog/observers.py): before_write now, and
+    after_write once the call is written."""
+    return partial(after_write, before_write(account, external_id))
 
 
 def forget_calls(call_ids: Iterable[int]) -> None:

@@ -10,20 +10,23 @@ from django.dispatch import receiver
 from accounts.models import Account
 from stats.rollup import rebuild
 
+# A mark on the saved instance, from its pre_save to its post_save.
+ZONE_CHANGED = "_stats_zone_changed"
+
 
 @receiver(pre_save, sender=Account, dispatch_uid="stats_note_zone_change")
 def note_zone_change(sender, instance: Account, raw: bool = False, update_fields=None, **kwargs):
-    instance._stats_zone_changed = False
+    setattr(instance, ZONE_CHANGED, False)
     if raw or instance.pk is None:
         return
     if update_fields is not None and "timezone" not in update_fields:
         return
     stored = Account.objects.filter(pk=instance.pk).values_list("timezone", flat=True).first()
-    instance._stats_zone_changed = stored is not None and stored != instance.timezone
+    setattr(instance, ZONE_CHANGED, stored is not None and stored != instance.timezone)
 
 
 @receiver(post_save, sender=Account, dispatch_uid="stats_rebuild_on_zone_change")
 def rebuild_on_zone_change(sender, instance: Account, raw: bool = False, **kwargs):
-    if getattr(instance, "_stats_zone_changed", False):
-        instance._stats_zone_changed = False
+    if getattr(instance, ZONE_CHANGED, False):
+        setattr(instance, ZONE_CHANGED, False)
         rebuild([instance.pk])

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBase
 
 from accounts.access import Action, log_access
 from accounts.models import Account, Membership
-from portal.tenancy import AccountRequest, account_view
+from accounts.tenancy import AccountRequest, account_view
+from portal.pages import render_page
 from stats.exports import statistics_pdf, statistics_xlsx
 from stats.forms import StatsFilterForm
 from stats.report import Report, statistics_report
@@ -28,8 +28,7 @@ def _form(request: AccountRequest) -> StatsFilterForm:
 def _page(
     request: AccountRequest, form: StatsFilterForm, report: Report | None, status: int = 200
 ) -> HttpResponse:
-    template = f"{PAGE}#results" if request.htmx else PAGE
-    return render(request, template, {"form": form, "report": report}, status=status)
+    return render_page(request, PAGE, {"form": form, "report": report}, status=status)
 
 
 @account_view("stats")
@@ -39,7 +38,7 @@ def statistics(request: AccountRequest) -> HttpResponse:
     return _page(request, form, report)
 
 
-def _export(request: AccountRequest, kind: str) -> HttpResponse:
+def _export(request: AccountRequest, kind: str) -> HttpResponseBase:
     form = _form(request)
     if not form.is_valid():
         return _page(request, form, None, status=400)
@@ -53,10 +52,10 @@ def _export(request: AccountRequest, kind: str) -> HttpResponse:
 
 
 @account_view("stats")
-def export_xlsx(request: AccountRequest) -> HttpResponse:
+def export_xlsx(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @account_view("stats")
-def export_pdf(request: AccountRequest) -> HttpResponse:
+def export_pdf(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "pdf")

@@ -1,14 +1,18 @@
-"""The named cast used everywhere (DESIGN.md):
+"""The named cast used everywhere:
 
 alice  manager of 5201          bob    member of 5201
 carol  billing of 5201          dave   manager of 7300 (another client, another billing number)
 erin   member of 5201 and 7300
+support  staff and superuser, for the admin
 """
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
-from tests.factories import make_account, make_user, verify_session
+from accounts.models import User
+from tests.factories import PASSWORD, make_account, make_user, verify_session
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +47,31 @@ def _recordings_in_tmp(settings, tmp_path):
     storages._storages.pop("recordings", None)
     yield
     storages._storages.pop("recordings", None)
+
+
+@pytest.fixture(autouse=True)
+def _responses_closed(monkeypatch):
+    """Every streamed response a test client got is closed when the test ends, as a WSGI
+    server closes each one: a download the test did not read leaves no file open."""
+    streamed = []
+    request = Client.request
+
+    def request_and_keep(self, **environ):
+        response = request(self, **environ)
+        if response.streaming:
+            streamed.append(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request_and_keep)
+    yield
+    # As the test client does: closing fires request_finished, which must not reach
+    # for the database (the test's own is gone by now).
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in streamed:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -80,6 +109,11 @@ def erin(account, other_account):
     return make_user("erin", (account, "member"), (other_account, "member"))
 
 
+@pytest.fixture
+def support(db):
+    return User.objects.create_superuser("support", "support@example.com", PASSWORD)
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -91,12 +125,6 @@ def verified(user) -> Client:
     client = Client()
     verify_session(client, user)
     return client
-
-
-@pytest.fixture
-def admin_client(admin_user):
-    """pytest-django's admin_client, signed in with a second factor as the admin requires."""
-    return verified(admin_user)
 
 
 @pytest.fixture
@@ -122,6 +150,12 @@ def dave_client(dave):
 @pytest.fixture
 def erin_client(erin):
     return signed_in(erin)
+
+
+@pytest.fixture
+def staff_client(support):
+    """`support` in the admin, signed in with a second factor as the admin requires."""
+    return verified(support)
 
 
 @pytest.fixture

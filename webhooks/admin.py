@@ -50,8 +50,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
 class AttemptInline(admin.TabularInline):
     model = Attempt
-    fields = ["at", "status_code", "duration_ms", "error", "response"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "status_code", "duration_ms", "error", "response")
     extra = 0
     can_delete = False
 
@@ -61,8 +60,13 @@ class AttemptInline(admin.TabularInline):
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
-    fields = ["endpoint", "status", "attempt_count", "next_attempt_at", "delivered_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "endpoint",
+        "status",
+        "attempt_count",
+        "next_attempt_at",
+        "delivered_at",
+    )
     extra = 0
     can_delete = False
     show_change_link = True

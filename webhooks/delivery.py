@@ -258,7 +258,12 @@ def resend(deliveries) -> int:
             rows, ["status", "failures", "retry_from", "next_attempt_at", "delivered_at"]
         )
         pairs = sorted({(row.endpoint_id, row.account_id) for row in rows})
-        transaction.on_commit(lambda: [enqueue(*pair) for pair in pairs])
+
+        def enqueue_all() -> None:
+            for pair in pairs:
+                enqueue(*pair)
+
+        transaction.on_commit(enqueue_all)
     return len(rows)
 
 

@@ -8,9 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from tests.calllog.helpers import make_recorded_call
-from tests.factories import make_access_event
-from tests.messages_app.factories import make_message
+from tests.factories import make_access_event, make_message, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +169,7 @@ def test_filter_by_action(alice_client, account, action, selects):
     ("query", "field", "message"),
     [
         ("from=2026-13-45", "from", "Enter a real date"),
-        ("from=2026-11-20&to=2026-11-19", "to", "The end must be after the start."),
+        ("from=2026-11-20&to=2026-11-19", "to", "The end must come after the start."),
         ("action=deleted", "action", "Select a valid choice."),
         ("user=" + "x" * 151, "user", "at most 150 characters"),
     ],

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from accounts.demo import seed_access_log
 from accounts.models import AccessEvent
-from tests.calllog.helpers import make_recorded_call
 from tests.conftest import signed_in
-from tests.factories import make_account, make_user
+from tests.factories import make_account, make_recorded_call, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 
 from api.models import ApiToken
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import make_account, make_user
-from tests.messages_app.factories import make_message
+from tests.factories import make_account, make_message, make_user
 from tests.webhooks.conftest import Receiver
 
 # The inbox polls every 10 seconds: a new message shows within 15.

@@ -9,8 +9,14 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import make_account, make_user
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import (
+    future_day,
+    make_account,
+    make_contact,
+    make_schedule,
+    make_shift,
+    make_user,
+)
 
 
 @pytest.fixture

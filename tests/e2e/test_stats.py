@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import PASSWORD, make_account, make_user
-from tests.stats.calls import make_call
+from tests.factories import make_account, make_call, make_user
 
 
 @pytest.fixture
@@ -22,20 +21,12 @@ def client_with_calls(transactional_db):
     return account, user
 
 
-def sign_in_here(page, live_server, user):
-    # The shared sign_in clicks the first submit button of the page, which is the
-    # header's language switcher; this one clicks the sign-in form's.
-    page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/a/**")
-
-
-def test_night_filter_applies_in_place_and_reads_on_a_phone(page, live_server, client_with_calls):
+def test_night_filter_applies_in_place_and_reads_on_a_phone(
+    page, live_server, sign_in, client_with_calls
+):
     account, user = client_with_calls
     page.set_viewport_size(PHONE)
-    sign_in_here(page, live_server, user)
+    sign_in(user)
     page.goto(f"{live_server.url}/a/{account.number}/stats/")
     assert page.get_by_test_id("stats-table").is_visible()
     page.locator("#id_after").fill("17:00")
@@ -67,10 +58,10 @@ def client_with_two_accounts(transactional_db):
     return plumber, clinic, user
 
 
-def test_two_accounts_picked_on_a_phone(page, live_server, client_with_two_accounts):
+def test_two_accounts_picked_on_a_phone(page, live_server, sign_in, client_with_two_accounts):
     plumber, clinic, user = client_with_two_accounts
     page.set_viewport_size(PHONE)
-    sign_in_here(page, live_server, user)
+    sign_in(user)
     page.goto(f"{live_server.url}/a/{plumber.number}/stats/")
     total = page.locator('[data-row="total"] [data-cell="unit"]')
     assert total.inner_text() == "3"

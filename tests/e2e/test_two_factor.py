@@ -10,7 +10,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import PASSWORD, make_account, make_totp_device, make_user
+from tests.factories import make_account, make_totp_device, make_user
 
 
 @pytest.fixture
@@ -31,13 +31,6 @@ def code(key: bytes, steps_ahead: int = 0) -> str:
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").first.click()
     expect(page.get_by_role("heading", name="Please sign in")).to_be_visible()
-
-
-def password_step(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def fits_the_screen(page) -> bool:
@@ -71,33 +64,35 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(
     expect(page.get_by_test_id("two-factor-status")).to_contain_text("On")
 
     sign_out(page)
-    password_step(page, live_server, "james")
+    sign_in(james, home=False)
     expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
     page.get_by_label("Code").fill(code(key, steps_ahead=1))
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("account-number")).to_have_text(str(account.number))
 
     sign_out(page)
-    password_step(page, live_server, "james")
+    sign_in(james, home=False)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("account-number")).to_have_text(str(account.number))
 
     sign_out(page)
-    password_step(page, live_server, "james")
+    sign_in(james, home=False)
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("This code is not right (or was already used)")).to_be_visible()
     expect(page.get_by_test_id("account-number")).to_have_count(0)
 
 
-def test_an_account_that_requires_it_takes_its_user_to_the_set_up_first(page, live_server, clinic):
+def test_an_account_that_requires_it_takes_its_user_to_the_set_up_first(
+    page, live_server, clinic, sign_in
+):
     account, james, olivia = clinic
     make_totp_device(james)
     account.require_two_factor = True
     account.save()
     page.set_viewport_size(PHONE)
-    password_step(page, live_server, "olivia")
+    sign_in(olivia, home=False)
     expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
     expect(page.get_by_test_id("two-factor-required")).to_contain_text("5202")
     expect(page.locator("svg.qr-code")).to_be_visible()

@@ -19,8 +19,7 @@ from accounts.access import describe
 from accounts.models import AccessEvent
 from messages_app.actions import EventData, MessageData, acknowledge, write_message
 from messages_app.models import Message, MessageEvent
-from tests.factories import make_user
-from tests.messages_app.factories import make_message
+from tests.factories import make_message, make_user
 from webhooks.models import Event
 
 pytestmark = pytest.mark.django_db

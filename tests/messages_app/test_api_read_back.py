@@ -12,8 +12,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from messages_app import api as messages_api
 from messages_app.actions import EventData, acknowledge
-from tests.factories import make_user
-from tests.messages_app.factories import make_message
+from tests.factories import make_message, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from accounts.sessions import TRACKING_KEY
 from messages_app.models import Message
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 

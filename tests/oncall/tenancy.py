@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from oncall import actions
-from tests.oncall.helpers import future_day, make_schedule, make_shift
+from tests.factories import future_day, make_schedule, make_shift
 
 
 def _schedule(account):

@@ -7,19 +7,12 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from accounts.models import User
 from oncall.demo import seed_oncall
 from oncall.models import Assignment, Schedule, Shift, ShiftComment
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, local_day_bounds
-from tests.conftest import verified
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(db):
-    return verified(User.objects.create_superuser("support", "s@example.com", "pw"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from oncall import actions
 from oncall.models import Schedule, Shift
-from tests.oncall.helpers import make_contact
+from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,8 @@ def test_on_call_answers_from_the_resolver(api, account, start, alice):
     put(api, f"/accounts/{account.number}/schedules/urg", {"name": "Urgences"})
     put(api, f"/accounts/{account.number}/schedules/urg/shifts/w1", shift_body(start, ranks=2))
     shift = Shift.objects.get(external_id="w1")
-    ann = make_contact(account, "Ann", "514-555-0101")
-    olga = make_contact(account, "Olga", "514-555-0202")
+    ann = make_contact(account, "Ann", ("mobile", "514-555-0101", "cell"))
+    olga = make_contact(account, "Olga", ("mobile", "514-555-0202", "cell"))
     actions.assign(shift, 1, ann, alice)
     o_start, o_end = shift.starts_at + timedelta(hours=2), shift.starts_at + timedelta(hours=4)
     actions.override(shift, 1, olga, o_start, o_end, alice)

@@ -1,4 +1,4 @@
-"""Day colours (oncall.md "Calendar colours") and shifts across Toronto's 2026 DST changes."""
+"""Day colours (docs/oncall.md, "Colours") and shifts across Toronto's 2026 DST changes."""
 
 from datetime import date, datetime, timedelta
 
@@ -9,7 +9,7 @@ from oncall import actions
 from oncall.actions import repeat_shift
 from oncall.calendar import build, period_of
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, day_colours, local_day_bounds
-from tests.oncall.helpers import TORONTO, future_day, make_contact, make_schedule, make_shift
+from tests.factories import TORONTO, future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.feeds import feed_for
 from oncall.models import FeedLink, Shift
-from tests.oncall.helpers import TORONTO, future_day, make_contact, make_shift, next_fall_back
+from tests.factories import TORONTO, future_day, make_contact, make_shift, next_fall_back
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)

@@ -12,8 +12,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.models import GapAlert, Schedule
 from oncall.notify import send_gap_alerts
-from tests.factories import make_user
-from tests.oncall.helpers import future_day, make_contact, make_shift
+from tests.factories import future_day, make_contact, make_shift, make_user
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.models import ChangeNotice
 from oncall.notify import send_pending_changes
-from tests.oncall.helpers import add_email, future_day, make_contact, make_shift
+from tests.factories import add_email, future_day, make_contact, make_shift
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from accounts.models import AccessEvent
 from oncall import actions
 from oncall.models import Assignment, ShiftComment
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)

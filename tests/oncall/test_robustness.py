@@ -13,7 +13,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from oncall import actions
 from oncall.models import Shift
-from tests.oncall.helpers import make_shift
+from tests.factories import make_shift
 
 pytestmark = pytest.mark.django_db
 

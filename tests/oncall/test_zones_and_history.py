@@ -14,12 +14,12 @@ from oncall import actions
 from oncall.models import Assignment
 from oncall.resolver import who_is_on_call
 from oncall.zones import WallTime, is_ambiguous, when, zone_phrase
-from tests.oncall.helpers import (
+from tests.factories import (
     TORONTO,
     make_contact,
+    make_schedule,
     make_shift,
     next_fall_back,
-    vancouver_schedule,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def url(account, schedule, rest=""):
 
 @pytest.fixture
 def van(account):
-    return vancouver_schedule(account)
+    return make_schedule(account, "van", "Vancouver", timezone="America/Vancouver")
 
 
 @pytest.fixture

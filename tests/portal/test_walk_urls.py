@@ -1,4 +1,4 @@
-"""Walk every URL pattern of the portal (DESIGN.md, tenancy rule 5).
+"""Walk every URL pattern of the portal (docs/architecture.md, tenancy rule 5).
 
 - Signed out, every page that is not public sends the visitor to sign in.
 - Signed in, every pattern under /a/<number>/ filled with ANOTHER account's objects

@@ -12,12 +12,9 @@ from pypdf import PdfReader
 
 from accounts.models import AccessEvent
 from tests.conftest import signed_in
-from tests.factories import make_account, make_user
-from tests.stats.calls import make_call
+from tests.factories import WORKED_EXAMPLE_CALLS, make_account, make_call, make_user
 
 pytestmark = pytest.mark.django_db
-
-NO_AGENT = {"assigned_s": None, "answered_s": None, "work_s": None}
 
 
 @pytest.fixture
@@ -56,21 +53,9 @@ def split_worked_example(toronto, vancouver, day: date) -> None:
     """docs/statistics.md's five calls, c1, c2 and c5 in Toronto and c3 and c4 in Vancouver,
     all on a Friday evening local time. 22:30 in Vancouver is already Saturday 01:30 in
     Toronto: only each call's own zone puts c3 and c4 in a Friday 22:00-23:00 window."""
-    make_call(toronto, local(toronto, day, 22, 10), duration_s=120, queued_s=0, assigned_s=4)
-    make_call(toronto, local(toronto, day, 22, 20), duration_s=5, queued_s=0, **NO_AGENT)
-    make_call(vancouver, local(vancouver, day, 22, 30), duration_s=40, queued_s=None, **NO_AGENT)
-    make_call(
-        vancouver,
-        local(vancouver, day, 22, 45),
-        duration_s=60,
-        queued_s=8,
-        assigned_s=10,
-        answered_s=50,
-        work_s=200,
-        hold_s=30,
-        patch_s=90,
-    )
-    make_call(toronto, local(toronto, day, 22, 50), duration_s=0, busy=True, queued_s=None)
+    places = [(toronto, 10), (toronto, 20), (vancouver, 30), (vancouver, 45), (toronto, 50)]
+    for (account, minute), fields in zip(places, WORKED_EXAMPLE_CALLS, strict=True):
+        make_call(account, local(account, day, 22, minute), **fields)
 
 
 def friday_evening(day: date) -> str:

@@ -9,7 +9,7 @@ from stats.forms import StatsFilter
 from stats.queries import call_counts
 from stats.report import statistics_report
 from stats.table import statistics_rows
-from tests.stats.calls import make_call
+from tests.factories import make_call, make_worked_example
 
 pytestmark = pytest.mark.django_db
 
@@ -38,40 +38,8 @@ def d(text: str) -> Decimal:
     return Decimal(text)
 
 
-def make_worked_example(account):
-    when = at(account, 10, 14)
-    make_call(account, when, duration_s=120, queued_s=0, assigned_s=4, answered_s=12, work_s=150)
-    make_call(
-        account, when, duration_s=5, queued_s=0, assigned_s=None, answered_s=None, work_s=None
-    )
-    make_call(
-        account, when, duration_s=40, queued_s=None, assigned_s=None, answered_s=None, work_s=None
-    )
-    make_call(
-        account,
-        when,
-        duration_s=60,
-        queued_s=8,
-        assigned_s=10,
-        answered_s=50,
-        work_s=200,
-        hold_s=30,
-        patch_s=90,
-    )
-    make_call(
-        account,
-        when,
-        duration_s=0,
-        busy=True,
-        queued_s=None,
-        assigned_s=None,
-        answered_s=None,
-        work_s=None,
-    )
-
-
 def test_worked_example_of_statistics_md_figure_by_figure(account):
-    make_worked_example(account)
+    make_worked_example(account, at(account, 10, 14))
 
     assert table(account) == {
         "total": (3, d("100.0")),
@@ -125,7 +93,7 @@ def test_outbound_calls_never_count(account):
 
 
 def test_calls_of_another_account_never_count(account, other_account):
-    make_worked_example(other_account)
+    make_worked_example(other_account, at(other_account, 10, 14))
     make_call(account, at(account, 10, 14))
     figures = table(account)
     assert figures["total"] == (1, d("100.0"))
@@ -246,7 +214,7 @@ def test_weekday_subset_and_window_combined(account):
 
 
 def test_distributions_stack_answered_automated_and_abandoned(account):
-    make_worked_example(account)  # at 14:00: c1, c4 answered; c3 automated
+    make_worked_example(account, at(account, 10, 14))  # at 14:00: c1, c4 answered; c3 automated
     make_call(account, at(account, 10, 9), assigned_s=None, answered_s=None, duration_s=60)
     hours = {b["key"]: b for b in calls_by_hour(account, NOVEMBER)}
     assert len(hours) == 24

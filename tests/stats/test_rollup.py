@@ -22,8 +22,7 @@ from stats.forms import StatsFilter
 from stats.models import CallRollup
 from stats.report import statistics_report
 from stats.rollup import drift, rebuild
-from tests.factories import make_account
-from tests.stats.calls import make_call
+from tests.factories import make_account, make_call
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import Client
 
-from tests.factories import make_endpoint, verify_session
+from tests.conftest import verified
+from tests.factories import make_endpoint
 from webhooks.models import Delivery, Endpoint
 from webhooks.outbox import emit
 
@@ -77,8 +77,8 @@ def test_the_command_refuses_bad_input_and_registers_nothing(stdin, args, secret
     assert not Endpoint.objects.exists()
 
 
-def test_staff_add_an_endpoint_in_the_admin(admin_client):
-    response = admin_client.post(
+def test_staff_add_an_endpoint_in_the_admin(staff_client):
+    response = staff_client.post(
         "/admin/webhooks/endpoint/add/",
         {
             "url": "https://platform.example/hooks",
@@ -91,13 +91,13 @@ def test_staff_add_an_endpoint_in_the_admin(admin_client):
     assert response.status_code == 302, response.content.decode()
     endpoint = Endpoint.objects.get()
     assert (endpoint.events, endpoint.secret) == (["change_request.created"], SECRET)
-    page = admin_client.get(f"/admin/webhooks/endpoint/{endpoint.pk}/change/").content.decode()
+    page = staff_client.get(f"/admin/webhooks/endpoint/{endpoint.pk}/change/").content.decode()
     assert SECRET not in page  # the secret is never shown back
 
 
-def test_an_empty_secret_keeps_the_current_one_and_is_required_on_add(admin_client):
+def test_an_empty_secret_keeps_the_current_one_and_is_required_on_add(staff_client):
     endpoint = make_endpoint("https://platform.example/hooks", secret=SECRET)
-    response = admin_client.post(
+    response = staff_client.post(
         f"/admin/webhooks/endpoint/{endpoint.pk}/change/",
         {"url": "https://platform.example/v2", "events": ["oncall.changed"], "secret": ""},
     )
@@ -108,7 +108,7 @@ def test_an_empty_secret_keeps_the_current_one_and_is_required_on_add(admin_clie
         SECRET,
         False,
     )
-    response = admin_client.post(
+    response = staff_client.post(
         "/admin/webhooks/endpoint/add/",
         {"url": "https://p.example/h", "events": ["oncall.changed"], "secret": ""},
     )
@@ -116,7 +116,7 @@ def test_an_empty_secret_keeps_the_current_one_and_is_required_on_add(admin_clie
 
 
 def test_every_attempt_shows_in_the_admin_and_a_failed_delivery_can_be_resent(
-    admin_user, account, receiver, clock, run_tasks, django_capture_on_commit_callbacks
+    support, account, receiver, clock, run_tasks, django_capture_on_commit_callbacks
 ):
     make_endpoint(receiver.url)
     receiver.answers = [500] * 16
@@ -133,16 +133,15 @@ def test_every_attempt_shows_in_the_admin_and_a_failed_delivery_can_be_resent(
 
     # Staff look at it later on; the clock goes back to a time sign-in records agree with.
     clock.now = start
-    admin_client = Client()
-    verify_session(admin_client, admin_user)
-    page = admin_client.get(f"/admin/webhooks/delivery/{row.pk}/change/").content.decode()
+    staff_client = verified(support)
+    page = staff_client.get(f"/admin/webhooks/delivery/{row.pk}/change/").content.decode()
     assert page.count("receiver error") == 16 and "HTTP 500" in page
-    assert admin_client.get("/admin/webhooks/delivery/").status_code == 200
-    assert admin_client.get("/admin/webhooks/event/").status_code == 200
-    assert admin_client.get(f"/admin/webhooks/event/{event.pk}/change/").status_code == 200
+    assert staff_client.get("/admin/webhooks/delivery/").status_code == 200
+    assert staff_client.get("/admin/webhooks/event/").status_code == 200
+    assert staff_client.get(f"/admin/webhooks/event/{event.pk}/change/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
+        response = staff_client.post(
             "/admin/webhooks/event/",
             {"action": "resend_event", "_selected_action": [event.pk]},
         )

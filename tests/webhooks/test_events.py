@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 
 from directory.actions import request_change
 from oncall import actions as oncall_actions
-from tests.directory.factories import make_info_page
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_info_page, make_schedule, make_shift
 from webhooks.models import Event
 from webhooks.outbox import oncall_change_data
 

@@ -10,8 +10,7 @@ import pytest
 from directory.actions import request_change
 from messages_app.actions import acknowledge
 from oncall import actions as oncall_actions
-from tests.messages_app.factories import make_message
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_message, make_schedule, make_shift
 from webhooks.delivery import body_of
 from webhooks.models import Event
 from webhooks.openapi import EVENTS

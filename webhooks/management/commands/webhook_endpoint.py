@@ -9,6 +9,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
+from django.db import models
 
 from webhooks.models import MIN_SECRET_LENGTH, Endpoint, EventType
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError as error:
             raise CommandError(f"{url!r} is not an http(s) URL.") from error
-        if len(url) > Endpoint._meta.get_field("url").max_length:
+        if len(url) > _max_length("url"):
             raise CommandError("The URL is too long.")
         types = parse_events(events)
         secret = sys.stdin.readline().rstrip("\r\n")
@@ -64,10 +65,17 @@ class Command(BaseCommand):
                 f"The secret (first line of standard input) needs at least "
                 f"{MIN_SECRET_LENGTH} characters."
             )
-        if len(secret) > Endpoint._meta.get_field("secret").max_length:
+        if len(secret) > _max_length("secret"):
             raise CommandError("The secret is too long.")
         endpoint = Endpoint.objects.create(
             url=url, events=types, secret=secret, description=description[:200]
         )
         self.stderr.write(f"Webhook endpoint for {', '.join(types)} registered at {url}.")
         self.stdout.write(str(endpoint.pk))
+
+
+def _max_length(name: str) -> int:
+    """The longest value the endpoint's field `name` stores."""
+    field = Endpoint._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from accounts import views as account_views
 from accounts.urls import access_log_patterns, account_settings_patterns
 from oncall import views as oncall_views
 
-# Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
-account_patterns = [
+# Every page of an account lives under /a/<number>/ (accounts.tenancy.account_view).
+account_patterns: list[URLPattern | URLResolver] = [
     path("", account_views.home, name="home"),
     path("messages/", include("messages_app.urls")),
     path("directory/", include("directory.urls")),

@@ -8,6 +8,7 @@ see README.md ("Configuration") for the full list.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -83,8 +84,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -171,7 +172,7 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -285,12 +286,29 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 # /healthz answers over plain HTTP for the container's health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# One console handler, on the root logger: every line is printed once (Django's own
+# "django" logger gets no handler of its own and passes its lines up), and a 403 or 404
+# is one line without a traceback. runserver's request lines keep their own handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "portal.log.ClientErrorsInOneLine"}},
+    "formatters": {"line": {"format": "{levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["client_errors_in_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint reports every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # In development and tests WhiteNoise serves straight from the app folders (no collectstatic).

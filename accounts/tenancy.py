@@ -10,26 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
-if TYPE_CHECKING:
-    from accounts.models import Account, Membership
+from accounts.models import Account, Membership, User
+from portal.pages import HtmxRequest
 
 
-class AccountRequest(HttpRequest):
+class SignedInRequest(HtmxRequest):
+    """For type hints: the request a view behind login_required receives."""
+
+    user: User
+
+
+class AccountRequest(SignedInRequest):
     """For type hints: the request an account view receives."""
 
     account: Account
     membership: Membership
+    # Set by a view that answers a background poll: the session's idle expiry is then
+    # not pushed back (portal.middleware.SessionMiddleware).
+    keeps_session_idle: bool
 
 
-def resolve_membership(user, number: int) -> Membership:
-    from accounts.models import Membership
-
+def resolve_membership(user: Any, number: int) -> Membership:
+    """The user's membership of account `number`; 404 when there is none (or no such account)."""
     membership = (
         Membership.objects.for_user(user).filter(account__number=number).first()
         if user.is_authenticated
@@ -40,21 +48,26 @@ def resolve_membership(user, number: int) -> Membership:
     return membership
 
 
-def account_view(permission: str) -> Callable:
+View = Callable[..., HttpResponseBase]
+
+
+def account_view(permission: str) -> Callable[[View], View]:
     """Decorate a view taking `number` from the URL; it is called without it."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, number: int, *args, **kwargs) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, number: int, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             membership = resolve_membership(request.user, number)
-            request.membership = membership
-            request.account = membership.account
+            tenant_request = cast(AccountRequest, request)
+            tenant_request.membership = membership
+            tenant_request.account = membership.account
             if not membership.may(permission):
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            return view(tenant_request, *args, **kwargs)
 
-        wrapper.account_permission = permission
         return wrapper
 
     return decorator
