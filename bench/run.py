@@ -501,7 +501,7 @@ def run() -> None:
     url = bench_database_url()
     ensure_database(url, fresh=False)
     os.environ.update({**SERVER_ENV, "DATABASE_URL": url})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -582,7 +582,7 @@ def run() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--export":
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         run_one_export(int(sys.argv[2]), sys.argv[3])
     else:
         run()

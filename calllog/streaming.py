@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import IO
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
@@ -46,16 +47,28 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, min(end, size - 1)
 
 
-def _chunks(handle, remaining: int) -> Iterator[bytes]:
-    try:
-        while remaining > 0:
-            data = handle.read(min(CHUNK, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
-    finally:
-        handle.close()
+class _Chunks:
+    """`remaining` bytes of an open file, read in chunks. Closing it, as the server does
+    when the answer ends or the client goes away (even before the first chunk), closes
+    the file."""
+
+    def __init__(self, handle: IO[bytes], remaining: int) -> None:
+        self.handle = handle
+        self.remaining = remaining
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while self.remaining > 0:
+                data = self.handle.read(min(CHUNK, self.remaining))
+                if not data:
+                    break
+                self.remaining -= len(data)
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 def stream_file(
@@ -67,8 +80,9 @@ def stream_file(
     as_attachment: bool,
     range_header: str | None,
     head: bool = False,
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """200 with the whole file, 206 with the asked range, or 416."""
+    response: HttpResponse | StreamingHttpResponse
     try:
         byte_range = parse_range(range_header, size)
     except Unsatisfiable:
@@ -86,12 +100,14 @@ def stream_file(
         if first:
             handle.seek(first)
         response = StreamingHttpResponse(
-            _chunks(handle, length), status=206 if byte_range else 200, content_type=content_type
+            _Chunks(handle, length), status=206 if byte_range else 200, content_type=content_type
         )
     if byte_range:
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "no-store"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
     return response

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import log_access
-from messages_app import exports
+from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
+from messages_app import exports, live
+from messages_app.actions import acknowledge as acknowledge_message
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
-from portal.exports import EmailReportForm, send_report
-from portal.tenancy import AccountRequest, account_view
+from portal import reports
+from portal.pages import render_page
+from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
-FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
+FILTER_NAMES = ("from", "to", "q", "urgent", "unread", "unacknowledged")
 MAX_IDS = 1000
 # WeasyPrint lays out about 20 messages a second: past this, Excel or CSV.
 PDF_LIMIT = 500
@@ -45,7 +51,9 @@ def _ticked(*queries: QueryDict) -> list[int]:
     return ids[:MAX_IDS]
 
 
-def _selection(request: AccountRequest, query: QueryDict, *more: QueryDict):
+def _selection(
+    request: AccountRequest, query: QueryDict, *more: QueryDict
+) -> tuple[InboxFilterForm, MessageQuerySet, str]:
     form, selected = _filtered(request, query)
     ids = _ticked(query, *more)
     if ids:
@@ -59,8 +67,9 @@ def _selection(request: AccountRequest, query: QueryDict, *more: QueryDict):
 def _filter_query(query: QueryDict) -> str:
     kept = QueryDict(mutable=True)
     for name in FILTER_NAMES:
-        if query.get(name):
-            kept[name] = query[name]
+        value = query.get(name)
+        if value:
+            kept[name] = value
     return kept.urlencode()
 
 
@@ -69,28 +78,41 @@ def _inbox_url(request: AccountRequest, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def _label_rows(request: AccountRequest, page, filter_query: str) -> None:
+def _label_rows(request: AccountRequest, messages: Iterable[Message], filter_query: str) -> None:
     """What each row shows, worked out once here: 50 rows of {% url %}, date filters and
     translated labels were most of the inbox's time."""
     tz = request.account.tzinfo
     base = reverse("messages:inbox", args=[request.account.number])  # + "<id>/" = the detail
     suffix = f"?{filter_query}" if filter_query else ""
-    select = _("Select message %(id)s")
-    for message in page.object_list:
+    select, acknowledge = _("Select message %(id)s"), _("Acknowledge message %(id)s")
+    for message in messages:
         message.detail_url = f"{base}{message.pk}/{suffix}"
+        message.acknowledge_url = f"{base}{message.pk}/acknowledge{suffix}"
         local = timezone.localtime(message.taken_at, tz)
         message.taken_label = formats.date_format(local, "SHORT_DATETIME_FORMAT")
         message.select_label = select % {"id": message.external_id}
+        message.acknowledge_label = acknowledge % {"id": message.external_id}
 
 
-def _inbox_context(request: AccountRequest, form: InboxFilterForm, selected, email_form) -> dict:
+def _inbox_context(
+    request: AccountRequest,
+    form: InboxFilterForm,
+    selected: MessageQuerySet,
+    email_form: EmailReportForm,
+) -> dict[str, object]:
     page = Paginator(selected, PER_PAGE).get_page(request.GET.get("page"))
-    _label_rows(request, page, _filter_query(request.GET))
+    query = _filter_query(request.GET)
+    _label_rows(request, page.object_list, query)
+    page_query = "&".join(part for part in (query, f"page={page.number}") if part)
     return {
         "form": form,
         "page": page,
         "email_form": email_form,
-        "filter_query": _filter_query(request.GET),
+        "filter_query": query,
+        # This very view of the inbox: what the live refresh and the row actions come back to.
+        "here": _inbox_url(request, page_query),
+        "newest_id": live.newest_id(request.account),
+        "poll_seconds": live.POLL_SECONDS,
         "filter_items": [
             (name, request.GET[name]) for name in FILTER_NAMES if request.GET.get(name)
         ],
@@ -98,19 +120,21 @@ def _inbox_context(request: AccountRequest, form: InboxFilterForm, selected, ema
     }
 
 
-def _pdf_too_big() -> str:
-    return _(
-        "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
-        "need, or choose Excel or CSV."
-    ) % {"limit": PDF_LIMIT}
+def _too_big(fmt: str, selected: MessageQuerySet) -> str | None:
+    """Why the format cannot hold the selection, if it cannot."""
+    if fmt == "pdf" and selected.count() > PDF_LIMIT:
+        return _(
+            "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
+            "need, or choose Excel or CSV."
+        ) % {"limit": PDF_LIMIT}
+    return None
 
 
 @account_view("messages")
 def inbox(request: AccountRequest) -> HttpResponse:
     form, selected = _filtered(request, request.GET)
-    context = _inbox_context(request, form, selected, EmailReportForm())
-    template = "messages_app/inbox.html#results" if request.htmx else "messages_app/inbox.html"
-    return render(request, template, context)
+    context = _inbox_context(request, form, selected, EmailReportForm(formats=exports.FORMATS))
+    return render_page(request, "messages_app/inbox.html", context)
 
 
 @account_view("messages")
@@ -128,8 +152,59 @@ def detail(request: AccountRequest, message_id: int) -> HttpResponse:
         "events": message.events.all(),
         "filter_query": _filter_query(request.GET),
     }
-    template = "messages_app/detail.html#message" if request.htmx else "messages_app/detail.html"
-    return render(request, template, context)
+    return render_page(request, "messages_app/detail.html", context, partial="message")
+
+
+@account_view("messages")
+@require_POST
+def acknowledge(request: AccountRequest, message_id: int) -> HttpResponse:
+    """ "Got it": from the message's page or its inbox row (once; a repeat changes nothing)."""
+    message = get_object_or_404(
+        Message.objects.for_account(request.account).retained(), pk=message_id
+    )
+    if acknowledge_message(message, request.user):
+        log_access(request, "changed", message, detail="acknowledged")
+        news = _("Message %(id)s is acknowledged: the answering service knows you have it.")
+    else:
+        news = _("Message %(id)s was already acknowledged by %(name)s.")
+    back = _back_to(request, request.POST.get("next", ""))
+    if request.htmx and request.POST.get("shown_in") == "inbox":
+        row = Message.objects.with_read_state(request.user).get(pk=message.pk)
+        _label_rows(request, [row], _filter_query(request.GET))
+        context = {"message": row, "here": back}
+        return render(request, "messages_app/inbox.html#row", context)
+    if request.htmx:
+        context = {
+            "message": message,
+            "events": message.events.order_by("at", "pk"),
+            "filter_query": _filter_query(request.GET),
+        }
+        return render(request, "messages_app/detail.html#message", context)
+    flash.success(request, news % {"id": message.external_id, "name": message.acknowledged_by})
+    return redirect(back)
+
+
+def _back_to(request: AccountRequest, url: str) -> str:
+    """Where a row action returns: the inbox page it came from, never anywhere else."""
+    inbox = reverse("messages:inbox", args=[request.account.number])
+    if url.startswith(inbox) and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return _inbox_url(request, _filter_query(request.GET))
+
+
+@account_view("messages")
+@require_GET
+def poll(request: AccountRequest) -> HttpResponse:
+    """The live inbox asks every few seconds: "anything newer than message N?"
+
+    One indexed query; "nothing new" is an empty 204 (htmx leaves the page alone).
+    Otherwise an empty 200 whose HX-Trigger tells the page to refresh what it shows.
+    """
+    request.keeps_session_idle = True  # a page left open still signs out when idle
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return HttpResponseBadRequest(_("after must be the id of a message."))
+    return live.answer(request.account, int(after))
 
 
 @account_view("messages")
@@ -142,12 +217,13 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 
 @account_view("messages")
-def export(request: AccountRequest, fmt: str) -> HttpResponse:
+def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
-    if fmt == "pdf" and selected.count() > PDF_LIMIT:
-        flash.error(request, _pdf_too_big())
+    too_big = _too_big(fmt, selected)
+    if too_big:
+        flash.error(request, too_big)
         return redirect(_inbox_url(request, _filter_query(request.GET)))
     log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
     if fmt == "csv":
@@ -158,29 +234,24 @@ def export(request: AccountRequest, fmt: str) -> HttpResponse:
 @account_view("messages")
 @require_POST
 def email_report(request: AccountRequest) -> HttpResponse:
-    """Send the filtered (or ticked) messages as an attachment; the filter is in the URL."""
+    """E-mail the filtered (or ticked) messages as an attachment; the filter is in the URL."""
     form, selected, detail = _selection(request, request.GET, request.POST)
-    email_form = EmailReportForm(request.POST)
-    if (
-        email_form.is_valid()
-        and email_form.cleaned_data["format"] == "pdf"
-        and selected.count() > PDF_LIMIT
-    ):
-        email_form.add_error("format", _pdf_too_big())
-    if not (form.is_valid() and email_form.is_valid()):
-        return render(
-            request, "messages_app/inbox.html", _inbox_context(request, form, selected, email_form)
-        )
-    to, fmt = email_form.cleaned_data["email"], email_form.cleaned_data["format"]
     account = request.account
-    export_file = exports.export_file(fmt, selected, account, request, detail)
-    names = {"name": account.name, "number": account.number}
-    send_report(
-        to,
-        _("Messages of %(name)s (account %(number)s)") % names,
-        _("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
-        export_file,
+    report = Report(
+        subject=_("Messages of %(name)s (account %(number)s)")
+        % {"name": account.name, "number": account.number},
+        body=_("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
+        write=lambda fmt: exports.export_file(fmt, selected, account, request, detail),
+        detail=detail,
+        refuse=lambda fmt: _too_big(fmt, selected),
     )
-    log_access(request, "emailed", object_type=OBJECT_TYPE, detail=f"{fmt} to {to}: {detail}")
-    flash.success(request, _("The report was sent to %(email)s.") % {"email": to})
-    return redirect(_inbox_url(request, _filter_query(request.GET)))
+    return reports.email_report(
+        request,
+        report if form.is_valid() else None,
+        formats=exports.FORMATS,
+        page=lambda email_form: render(
+            request, "messages_app/inbox.html", _inbox_context(request, form, selected, email_form)
+        ),
+        back_url=_inbox_url(request, _filter_query(request.GET)),
+        log=lambda line: log_access(request, Action.EMAILED, object_type=OBJECT_TYPE, detail=line),
+    )

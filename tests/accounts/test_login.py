@@ -76,26 +76,3 @@ def test_sign_out_is_a_post_and_ends_the_session(alice_client, account):
     response = alice_client.post("/logout/")
     assert response.status_code == 302
     assert alice_client.get(f"/a/{account.number}/").status_code == 302
-
-
-def test_password_reset_sends_a_link_that_sets_a_new_password(alice, mailoutbox):
-    client = Client()
-    response = client.post("/password-reset/", {"email": "alice@example.com"})
-    assert response.status_code == 302
-    assert len(mailoutbox) == 1
-    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
-    path = link.split("testserver", 1)[1].strip()
-    response = client.get(path, follow=True)
-    form_url = response.redirect_chain[-1][0]
-    response = client.post(
-        form_url, {"new_password1": "a-new-pass-phrase-77", "new_password2": "a-new-pass-phrase-77"}
-    )
-    assert response.status_code == 302
-    alice.refresh_from_db()
-    assert alice.check_password("a-new-pass-phrase-77")
-
-
-def test_password_reset_for_unknown_address_reveals_nothing(mailoutbox, db):
-    response = Client().post("/password-reset/", {"email": "nobody@example.com"})
-    assert response.status_code == 302
-    assert mailoutbox == []

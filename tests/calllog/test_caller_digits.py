@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from calllog.models import Call
-from tests.calllog.helpers import make_call
+from tests.factories import make_call
 
 pytestmark = pytest.mark.django_db
 

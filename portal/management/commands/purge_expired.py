@@ -2,7 +2,8 @@
 
 Each section registers what it purges (portal.registry); each deletes in small batches,
 each batch its own short transaction, so the portal keeps serving while it runs.
-Invoices, payments and the access log are never purged.
+The access log has its own retention (ACCESS_LOG_RETENTION_DAYS, registered by accounts);
+invoices and payments are never purged.
 """
 
 from datetime import timedelta
