@@ -19,6 +19,7 @@ What it does, in a database of its own next to DATABASE_URL's (`<name>_bench`, o
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import socket
@@ -89,7 +90,7 @@ def ensure_database(url: str, *, fresh: bool) -> None:
 
 
 def size():
-    from portal.scale import ScaleSize
+    from accounts.scale import ScaleSize
 
     full = ScaleSize()
     return ScaleSize(
@@ -100,14 +101,15 @@ def size():
 
 
 def prepare_database(url: str) -> dict:
-    """Migrate, seed when needed, and return the seed's marker."""
+    """Reuse the seed when it is the one wanted (and recent), else seed afresh; migrate;
+    return the seed's marker. The marker is read before migrating: a database seeded by
+    another version of seed_scale may not even migrate to this one's schema."""
     from django.core.management import call_command
     from django.db import connections
 
-    from portal import scale
+    from accounts import scale
 
     wanted = size()
-    call_command("migrate", verbosity=0)
     found = scale.marker()
     stale = found is not None and (
         datetime.now().astimezone() - datetime.fromisoformat(found["now"]) > MAX_SEED_AGE
@@ -122,13 +124,11 @@ def prepare_database(url: str) -> dict:
         print(f"Seeding {wanted.label()} (seed_scale) ...", flush=True)
         started = time.perf_counter()
         report = scale.seed(wanted, progress=lambda text: print("  " + text, flush=True))
-        print(
-            f"  seeded in {time.perf_counter() - started:.0f} s: {report.calls} calls, "
-            f"{report.messages} messages, {report.events} events",
-            flush=True,
-        )
+        rows = ", ".join(f"{count} {name}" for name, count in report.rows.items())
+        print(f"  seeded in {time.perf_counter() - started:.0f} s: {rows}", flush=True)
         found = scale.marker()
     else:
+        call_command("migrate", verbosity=0)
         print(f"Reusing the seed of {found['now']} ({wanted.label()})")
     return found
 
@@ -149,6 +149,7 @@ def keep_expired_day(cutoff: datetime) -> None:
 
 
 def restore_expired_day(cutoff: datetime) -> None:
+    from django.core.management import call_command
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -164,6 +165,8 @@ def restore_expired_day(cutoff: datetime) -> None:
             )
             columns = ", ".join(f'"{c}"' for (c,) in cursor.fetchall())
             cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {side}")
+    # Rows put back around the portal's write functions: what a bulk load must do next.
+    call_command("rebuild_rollups", verbosity=0, stdout=io.StringIO())
 
 
 def free_port() -> int:
@@ -226,21 +229,35 @@ def get(
     return response.status, content, elapsed
 
 
+def signed_in(user):
+    """A test client signed in the way the portal expects: force_login goes through
+    Django's login(), whose user_logged_in signal writes the session's record
+    (accounts/sessions.py, which the session guard checks on every request); a user with
+    two-factor sign-in also needs a second factor in the session (django_otp), or the
+    guard signs the session out."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+
+    client = Client()
+    client.force_login(user)
+    device = next(iter(devices_for_user(user, confirmed=True)), None)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 def session_cookie(user) -> str:
-    from importlib import import_module
-
+    """The cookie of such a session, for the requests to gunicorn (same database)."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={signed_in(user).cookies[name].value}"
 
 
-def pages(account) -> list[tuple[str, str]]:
+def pages(account) -> list[tuple[str, str, int]]:
+    """(name, path, the status it answers) of each page timed."""
     from django.utils import timezone
 
     from calllog.models import Call
@@ -254,28 +271,38 @@ def pages(account) -> list[tuple[str, str]]:
     message = Message.objects.for_account(account).order_by("-taken_at").first()
     call = Call.objects.for_account(account).order_by("-started_at").first()
     schedule = Schedule.objects.filter(account=account).first()
-    listed = [
-        ("statistics, 59 days", f"/a/{n}/stats/?from={start}&to={today}"),
+    inbox = f"/a/{n}/messages/"
+    return [
+        ("statistics, 59 days", f"/a/{n}/stats/?from={start}&to={today}", 200),
         (
             "statistics, nights+weekdays",
             f"/a/{n}/stats/?from={start}&to={today}&after=17:00&before=08:00&{weekdays}",
+            200,
         ),
-        ("call log, recent", f"/a/{n}/calls/"),
-        ("call log, archive", f"/a/{n}/calls/?archive_page=10"),
-        ("call log, caller=514555", f"/a/{n}/calls/?caller=514555"),
-        ("billable calls", f"/a/{n}/billing/calls/"),
-        ("inbox, urgent=1", f"/a/{n}/messages/?urgent=1"),
-        ("inbox, unread=1", f"/a/{n}/messages/?unread=1"),
-        ("inbox, q=berube", f"/a/{n}/messages/?q=berube"),
-        ("inbox, default", f"/a/{n}/messages/"),
-        ("inbox, page 50", f"/a/{n}/messages/?page=50"),
-        ("home", f"/a/{n}/"),
-        ("on-call, month", f"/a/{n}/oncall/{schedule.pk}/" if schedule else f"/a/{n}/oncall/"),
-        ("message detail", f"/a/{n}/messages/{message.pk}/"),
-        ("call detail", f"/a/{n}/calls/{call.pk}/"),
-        ("billing history", f"/a/{n}/billing/"),
+        ("call log, recent", f"/a/{n}/calls/", 200),
+        ("call log, archive", f"/a/{n}/calls/?archive_page=10", 200),
+        ("call log, caller=514555", f"/a/{n}/calls/?caller=514555", 200),
+        ("billable calls", f"/a/{n}/billing/calls/", 200),
+        ("inbox, urgent=1", f"{inbox}?urgent=1", 200),
+        ("inbox, unread=1", f"{inbox}?unread=1", 200),
+        ("inbox, unacknowledged urgent", f"{inbox}?unacknowledged=1&urgent=1", 200),
+        ("inbox, q=berube", f"{inbox}?q=berube", 200),
+        ("inbox, default", inbox, 200),
+        ("inbox, page 50", f"{inbox}?page=50", 200),
+        # The live inbox asks every few seconds: nothing new (204), and news (200).
+        ("inbox poll, nothing new", f"{inbox}poll?after=999999999999", 204),
+        ("inbox poll, news", f"{inbox}poll?after=0", 200),
+        ("access log", f"/a/{n}/access-log/", 200),
+        ("home", f"/a/{n}/", 200),
+        (
+            "on-call, month",
+            f"/a/{n}/oncall/{schedule.pk}/" if schedule else f"/a/{n}/oncall/",
+            200,
+        ),
+        ("message detail", f"{inbox}{message.pk}/", 200),
+        ("call detail", f"/a/{n}/calls/{call.pk}/", 200),
+        ("billing history", f"/a/{n}/billing/", 200),
     ]
-    return listed
 
 
 EXPORTS = [
@@ -296,13 +323,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def query_counts(user, listed) -> dict[str, int]:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(user)
+    client = signed_in(user)
     counts = {}
-    for name, path in [("floor", FLOOR), *listed]:
+    for name, path, _status in [("floor", FLOOR, 200), *listed]:
         client.get(path)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
@@ -311,22 +336,21 @@ def query_counts(user, listed) -> dict[str, int]:
 
 
 def time_pages(port: int, cookie: str, listed) -> list[tuple]:
-    for _name, path in listed:  # warm both workers
+    """Each page's p50 and p95 and the floor's p95 over the same rounds, and the first
+    status that was not the expected one (None: every answer was)."""
+    for _name, path, _status in listed:  # warm both workers
         for _ in range(2):
             get(port, path, cookie)
     rows = []
-    for name, path in listed:
-        page_times, floor_times, status = [], [], 200
+    for name, path, expected in listed:
+        page_times, floor_times, wrong = [], [], None
         for _ in range(ROUNDS):
             floor_status, _b, floor = get(port, FLOOR, cookie)
             page_status, _b, elapsed = get(port, path, cookie)
-            status = (
-                page_status
-                if page_status != 200
-                else floor_status
-                if floor_status != 200
-                else status
-            )
+            if wrong is None and page_status != expected:
+                wrong = page_status
+            if wrong is None and floor_status != 200:
+                wrong = f"floor {floor_status}"
             floor_times.append(floor * 1000)
             page_times.append(elapsed * 1000)
         rows.append(
@@ -335,7 +359,7 @@ def time_pages(port: int, cookie: str, listed) -> list[tuple]:
                 percentile(page_times, 0.5),
                 percentile(page_times, 0.95),
                 percentile(floor_times, 0.95),
-                status,
+                wrong,
             )
         )
     return rows
@@ -361,13 +385,9 @@ def run_one_export(user_pk: int, path: str) -> None:
     import django
 
     django.setup()
-    import openpyxl  # noqa: F401  (loaded before the baseline, as in a warm worker)
-    from django.test import Client
-
     from accounts.models import User
 
-    client = Client()
-    client.force_login(User.objects.get(pk=user_pk))
+    client = signed_in(User.objects.get(pk=user_pk))
     client.get(FLOOR)
     baseline = _rss_mb()
     started = time.perf_counter()
@@ -508,8 +528,8 @@ def run() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from accounts import scale
     from accounts.models import Account, User
-    from portal import scale
 
     found = prepare_database(url)
     seed_now = datetime.fromisoformat(found["now"])
@@ -542,8 +562,8 @@ def run() -> None:
             f"{'ratio':>8}{'queries':>9}"
         )
         floor_q = counts["floor"]
-        for name, p50, p95, floor95, status in rows:
-            flag = "" if status == 200 else f"  [{status}]"
+        for name, p50, p95, floor95, wrong in rows:
+            flag = "" if wrong is None else f"  [answered {wrong}]"
             print(
                 f"{name:<32}{p50:9.0f}{p95:9.0f}{floor95:11.0f}{p95 / floor95:7.1f}x"
                 f"{counts[name]:9d}{flag}"

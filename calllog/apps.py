@@ -10,7 +10,13 @@ class Config(AppConfig):
         from calllog.actions import purge_calls
         from calllog.demo import seed_calls
         from calllog.rollup import rebuild
-        from portal.registry import register_demo_seeder, register_purger, register_rebuilder
+        from calllog.scale import CallSeeder
+        from portal.registry import (
+            register_demo_seeder,
+            register_purger,
+            register_rebuilder,
+            register_scale_seeder,
+        )
         from portal.sections import Section, register
 
         register(
@@ -29,4 +35,5 @@ class Config(AppConfig):
         )
         register_demo_seeder(30, "calls", seed_calls)
         register_purger("calls", purge_calls)
-        register_rebuilder("calllog call days", rebuild)
+        register_rebuilder("call days", rebuild)
+        register_scale_seeder(10, "calls", CallSeeder)

@@ -113,7 +113,7 @@ def _direct(account: Account, pieces: dict[str, list[Range]]) -> dict[str, CallT
     if not wanted:
         return {name: CallTotals() for name in pieces}
     billed = models.Q(billing_units__isnull=False) & ~models.Q(invoice_number="")
-    aggregates = {}
+    aggregates: dict[str, models.Aggregate] = {}
     insides = []
     for index, (_name, ranges) in enumerate(wanted.items()):
         inside = reduce(operator.or_, (_instants(start, end) for start, end in ranges))
@@ -148,7 +148,7 @@ def call_totals(account: Account, ranges: dict[str, Range]) -> dict[str, CallTot
             days[name] = (first, stop)
     from_days: dict[str, CallTotals] = {}
     if days:
-        aggregates = {}
+        aggregates: dict[str, models.Aggregate] = {}
         for index, (_name, (first, stop)) in enumerate(days.items()):
             inside = models.Q(day__gte=first)
             if stop is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
@@ -78,9 +79,9 @@ def _inbox_url(request: AccountRequest, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def _label_rows(request: AccountRequest, messages: Iterable[Message], filter_query: str) -> None:
-    """What each row shows, worked out once here: 50 rows of {% url %}, date filters and
-    translated labels were most of the inbox's time."""
+def _label_rows(request: AccountRequest, messages: Iterable[Any], filter_query: str) -> None:
+    """What each row shows, set on each message for the row partial, worked out once here:
+    50 rows of {% url %}, date filters and translated labels were most of the inbox's time."""
     tz = request.account.tzinfo
     base = reverse("messages:inbox", args=[request.account.number])  # + "<id>/" = the detail
     suffix = f"?{filter_query}" if filter_query else ""

@@ -1,10 +1,10 @@
-"""Fill a PostgreSQL database at ten times a real answering service (see portal/scale.py)."""
+"""Fill a PostgreSQL database at ten times a real answering service (accounts/scale.py)."""
 
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal import scale
+from accounts import scale
 
 
 class Command(BaseCommand):
@@ -36,11 +36,11 @@ class Command(BaseCommand):
             report = scale.seed(size, now=now, stdout=self.stdout, progress=self.stdout.write)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
+        rows = ", ".join(f"{count} {name}" for name, count in report.rows.items())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {report.accounts} accounts, {report.calls} calls, {report.messages} "
-                f"messages, {report.events} dispatch events, {report.reads} read marks in "
-                f"{report.seconds['total']:.0f} s (rows: {report.seconds['rows']:.0f} s)."
+                f"Seeded {report.accounts} accounts, {rows} in {report.seconds['total']:.0f} s "
+                f"(rows: {report.seconds['rows']:.0f} s)."
             )
         )
         self.stdout.write(

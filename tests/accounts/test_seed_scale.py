@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
-from accounts.models import Account, Membership
+from accounts import scale
+from accounts.models import AccessEvent, Account, Membership
 from calllog.models import Call, CallDay
 from messages_app.models import Message, MessageEvent, MessageRead
-from portal import scale
+from stats.models import CallRollup
+from stats.rollup import drift
 
 pytestmark = pytest.mark.django_db
 
@@ -109,16 +111,39 @@ def test_the_sizes_and_shapes_the_benchmark_relies_on():
     assert Call.objects.exclude(invoice_number="").exists()
     for account in Account.objects.all():
         assert account.tzinfo is not None
-    # The bench user manages the biggest account, and has read some of its messages.
-    assert Membership.objects.get(user__username=scale.BENCH_USER, account=big).role == "manager"
-    assert MessageRead.objects.filter(account=big).exists()
-    # The rollups are filled (the COPY goes around the triggers, then they are rebuilt).
+    # Most urgent messages are acknowledged (not before they were taken, never in the
+    # future); in the biggest account by the bench user in the portal, as its history says.
+    urgent = Message.objects.filter(urgent=True)
+    assert 0.6 < urgent.filter(acknowledged_at__isnull=False).count() / urgent.count() < 1
+    assert not Message.objects.filter(acknowledged_at__lt=F("taken_at")).exists()
+    assert not Message.objects.filter(acknowledged_at__gt=NOW).exists()
+    acknowledged = Message.objects.filter(account=big, acknowledged_at__isnull=False)
+    assert acknowledged.exists()
+    assert not acknowledged.exclude(acknowledged_by_user__username=scale.BENCH_USER).exists()
+    for message in acknowledged[:20]:
+        ack = message.events.get(kind="acknowledged")
+        assert (ack.at, ack.detail) == (message.acknowledged_at, "portal")
+    # The bench user manages the biggest account, signed in on most days and has read some
+    # of its messages, each reading a line of the account's access log.
+    bench = Membership.objects.get(user__username=scale.BENCH_USER, account=big)
+    assert bench.role == "manager"
+    reads = MessageRead.objects.filter(account=big, read_at__lt=NOW)
+    assert reads.exists()
+    log = AccessEvent.objects.filter(account=big, user=bench.user)
+    assert log.filter(action="viewed").count() == reads.count()
+    assert log.filter(action="signed_in").count() > 20
+    assert not log.filter(at__gt=NOW).exists()
+    # Both rollups are filled (the COPY goes around the triggers, then they are rebuilt):
+    # the call days, and the statistics' cells.
     assert CallDay.objects.filter(account=big).aggregate(n=Count("pk"))["n"] > 0
     for account in Account.objects.all():
         total = sum(CallDay.objects.filter(account=account).values_list("calls", flat=True))
         assert total == Call.objects.filter(account=account).count()
-    # The marker tells a benchmark what is here.
-    assert scale.marker() == {**SIZE, "days": 60, "seed": 15, "now": NOW.isoformat()}
+    assert CallRollup.objects.filter(account=big).exists()
+    assert drift() == []
+    # The marker tells a benchmark what is here (and which version of the seed made it).
+    expected = {**SIZE, "days": 60, "seed": 15, "version": scale.SEED_VERSION}
+    assert scale.marker() == {**expected, "now": NOW.isoformat()}
 
 
 def test_a_second_seed_into_the_same_database_is_refused():
