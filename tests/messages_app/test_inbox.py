@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import formats, timezone
 
 from accounts.models import AccessEvent
@@ -245,3 +246,26 @@ def test_rows_link_to_the_message_with_the_filter_and_label_their_checkbox(alice
     html = alice_client.get(inbox_url(account, "q=fuite")).content.decode()
     assert f'href="/a/{account.number}/messages/{message.pk}/?q=fuite"' in html
     assert 'aria-label="Select message M-77"' in html
+    acknowledge = reverse("messages:acknowledge", args=[account.number, message.pk])
+    assert f'hx-post="{acknowledge}?q=fuite"' in html
+    assert 'aria-label="Acknowledge message M-77"' in html
+
+
+def test_a_row_answered_alone_after_an_acknowledgement_shows_the_same_labels(
+    alice_client, account, htmx_headers
+):
+    message = make_message(account, external_id="M-78", subject="Fuite")
+    inbox = inbox_url(account, "q=fuite")
+    listed = alice_client.get(inbox).content.decode()
+    acknowledge = reverse("messages:acknowledge", args=[account.number, message.pk])
+    row = alice_client.post(
+        f"{acknowledge}?q=fuite", {"next": inbox, "shown_in": "inbox"}, headers=htmx_headers
+    ).content.decode()
+    local = timezone.localtime(message.taken_at, account.tzinfo)
+    taken = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    for part in (
+        f'href="/a/{account.number}/messages/{message.pk}/?q=fuite"',
+        'aria-label="Select message M-78"',
+        f">{taken}<",
+    ):
+        assert part in listed and part in row
