@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from accounts.models import Account
 from billing.cycles import Cycle, cycle_containing, last_complete_cycle
 from billing.formatting import money
-from calllog.models import Call
+from calllog.models import Call, retention_cutoff
+from calllog.rollup import call_totals
 
 
 def day_start(day: date, account: Account) -> datetime:
@@ -60,30 +61,35 @@ class CycleComparison:
     previous_totals: Totals
 
 
+def billed_totals(account: Account, start: date, end: date) -> Totals:
+    """The totals of billed_calls(account, start, end), from the daily rollup (one or two
+    queries, whatever the number of calls)."""
+    span = (
+        max(day_start(start, account), retention_cutoff()),
+        day_start(end + timedelta(days=1), account),
+    )
+    found = call_totals(account, {"range": span})["range"]
+    return Totals(found.billed_calls, money(found.billed_units))
+
+
 def cycle_comparison(account: Account, today: date) -> CycleComparison:
-    """The running cycle so far against the previous complete one (one query)."""
+    """The running cycle so far against the previous complete one, from the daily rollup
+    (whole local days: one query)."""
     current = cycle_containing(today)
     previous = last_complete_cycle(today)
-    current_range = Q(started_at__gte=day_start(current.start, account)) & Q(
-        started_at__lt=day_start(today + timedelta(days=1), account)
-    )
-    previous_range = Q(started_at__gte=day_start(previous.start, account)) & Q(
-        started_at__lt=day_start(current.start, account)
-    )
-    row = (
-        Call.objects.for_account(account)
-        .billed()
-        .filter(started_at__gte=day_start(previous.start, account))
-        .aggregate(
-            current_calls=Count("pk", filter=current_range),
-            current_minutes=Sum("billing_units", filter=current_range),
-            previous_calls=Count("pk", filter=previous_range),
-            previous_minutes=Sum("billing_units", filter=previous_range),
-        )
+    found = call_totals(
+        account,
+        {
+            "current": (
+                day_start(current.start, account),
+                day_start(today + timedelta(days=1), account),
+            ),
+            "previous": (day_start(previous.start, account), day_start(current.start, account)),
+        },
     )
     return CycleComparison(
         current,
-        Totals(row["current_calls"], money(row["current_minutes"])),
+        Totals(found["current"].billed_calls, money(found["current"].billed_units)),
         previous,
-        Totals(row["previous_calls"], money(row["previous_minutes"])),
+        Totals(found["previous"].billed_calls, money(found["previous"].billed_units)),
     )

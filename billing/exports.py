@@ -31,7 +31,8 @@ def billable_calls_header() -> list[str]:
 
 
 def billable_calls_rows(calls: QuerySet[Call], account: Account, totals: Totals) -> Iterator[list]:
-    for call in calls.iterator(chunk_size=2000):
+    columns = ("started_at", "description", "caller_number", "caller_name", "agent", "work_s")
+    for call in calls.only(*columns, "billing_units", "invoice_number").iterator(chunk_size=2000):
         yield [
             timezone.localtime(call.started_at, account.tzinfo),
             call.description,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from calllog import observers
-from calllog.models import Call
+from calllog.models import Call, CallDay
 
 
 @admin.register(Call)
@@ -48,3 +48,23 @@ class CallAdmin(admin.ModelAdmin):
         with transaction.atomic():
             observers.deleting(queryset.values_list("pk", flat=True))
             super().delete_queryset(request, queryset)
+
+
+@admin.register(CallDay)
+class CallDayAdmin(admin.ModelAdmin):
+    """The daily call totals the database keeps (read only; `rebuild_rollups` repairs)."""
+
+    list_display = ["account", "day", "calls", "seconds", "billed_calls", "billed_units"]
+    list_filter = ["day"]
+    search_fields = ["account__number"]
+    list_select_related = ["account"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,14 @@ class Config(AppConfig):
     def ready(self) -> None:
         from calllog.actions import purge_calls
         from calllog.demo import seed_calls
-        from portal.registry import register_demo_seeder, register_purger
+        from calllog.rollup import rebuild
+        from calllog.scale import CallSeeder
+        from portal.registry import (
+            register_demo_seeder,
+            register_purger,
+            register_rebuilder,
+            register_scale_seeder,
+        )
         from portal.sections import Section, register
 
         register(
@@ -28,3 +35,5 @@ class Config(AppConfig):
         )
         register_demo_seeder(30, "calls", seed_calls)
         register_purger("calls", purge_calls)
+        register_rebuilder("call days", rebuild)
+        register_scale_seeder(10, "calls", CallSeeder)

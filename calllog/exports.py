@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from calllog.models import CallQuerySet
+from calllog.models import Call, CallQuerySet
 from portal.exports import ExportFile, csv_file, export_filename, stream_csv, write_xlsx
 
 KIND = "calls"
@@ -32,21 +32,39 @@ def header() -> list[str]:
     ]
 
 
+COLUMNS = (
+    "started_at",
+    "direction",
+    "kind",
+    "caller_number",
+    "caller_name",
+    "dialed_number",
+    "agent",
+    "description",
+    "duration_s",
+    "recording",
+    "external_id",
+)
+
+
 def rows(account: Account, calls: CallQuerySet) -> Iterator[list]:
+    """The rows, read as plain values (no model instance per call) and labelled with
+    choice names translated once."""
     tz = account.tzinfo
-    for call in calls.order_by("-started_at", "-pk").iterator(chunk_size=2000):
+    directions = {value: str(label) for value, label in Call.Direction.choices}
+    kinds = {value: str(label) for value, label in Call.Kind.choices}
+    yes, no = _("yes"), _("no")
+    selected = calls.order_by("-started_at", "-pk").values_list(*COLUMNS)
+    for row in selected.iterator(chunk_size=2000):
+        started_at, direction, kind, *texts, duration_s, recording, external_id = row
         yield [
-            timezone.localtime(call.started_at, tz),
-            call.get_direction_display(),
-            call.get_kind_display(),
-            call.caller_number,
-            call.caller_name,
-            call.dialed_number,
-            call.agent,
-            call.description,
-            call.duration_s,
-            _("yes") if call.recording else _("no"),
-            call.external_id,
+            timezone.localtime(started_at, tz),
+            directions.get(direction, direction),
+            kinds.get(kind, kind),
+            *texts,
+            duration_s,
+            yes if recording else no,
+            external_id,
         ]
 
 

@@ -40,6 +40,12 @@ class CallFilterForm(DateRangeForm):
 
     account: Account
 
+    def only_dates(self) -> bool:
+        """True when the valid filter selects by time alone (no caller, agent, kind or
+        recording): its totals can then come from the daily rollup."""
+        data = self.cleaned_data
+        return not any(data.get(name) for name in ("caller", "agent", "kind", "recording"))
+
     def filter(self, calls: CallQuerySet) -> CallQuerySet:
         """The valid filter applied to an account's retained calls."""
         data = self.cleaned_data

@@ -47,6 +47,22 @@ def recording_path(call: Call, filename: str) -> str:
     return f"{call.account.number}/{call.started_at:%Y/%m/%d}/{safe_id}-{filename}"
 
 
+class Digits(models.Func):
+    """The digits of a text, in order ("(514) 555-0199" -> "5145550199"). PostgreSQL keeps
+    only 0-9; SQLite (the demo), which has no regular expressions, drops the separators
+    a telephone number is written with."""
+
+    function = "REGEXP_REPLACE"
+    template = "REGEXP_REPLACE(%(expressions)s, '[^0-9]+', '', 'g')"
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        number = self.source_expressions[0]
+        for separator in (" ", "-", "(", ")", ".", "+", "/"):
+            number = Replace(number, models.Value(separator), models.Value(""))
+        return compiler.compile(number)
+
+
 RECENT_DAYS = 7
 
 
@@ -63,12 +79,17 @@ def recent_boundary(account: Account, now: datetime | None = None) -> datetime:
     return datetime.combine(today - timedelta(days=RECENT_DAYS), time(0), tzinfo=tz)
 
 
+def retention_cutoff(now: datetime | None = None) -> datetime:
+    """The oldest instant a call is still shown from (RETENTION_DAYS back)."""
+    return (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS)
+
+
 class CallQuerySet(models.QuerySet["Call"]):
     def for_account(self, account: Account) -> CallQuerySet:
         return self.filter(account=account)
 
     def retained(self) -> CallQuerySet:
-        return self.filter(started_at__gte=timezone.now() - timedelta(days=settings.RETENTION_DAYS))
+        return self.filter(started_at__gte=retention_cutoff())
 
     def started_between(self, start: datetime | None, end: datetime | None) -> CallQuerySet:
         qs = self
@@ -87,10 +108,7 @@ class CallQuerySet(models.QuerySet["Call"]):
         digits = "".join(c for c in text if c.isdigit())
         if not digits:
             return self.filter(caller_name__icontains=text.strip())
-        number: models.F | Replace = models.F("caller_number")
-        for separator in (" ", "-", "(", ")", ".", "+"):
-            number = Replace(number, models.Value(separator), models.Value(""))
-        return self.alias(caller_digits=number).filter(caller_digits__contains=digits)
+        return self.filter(caller_digits__contains=digits)
 
     def by_agent(self, agent: str) -> CallQuerySet:
         return self.filter(agent__iexact=agent.strip())
@@ -139,6 +157,13 @@ class Call(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     caller_number = models.CharField(_("caller number"), max_length=64, blank=True)
     caller_name = models.CharField(_("caller name"), max_length=200, blank=True)
+    # The caller number's digits, kept by the database: what the caller search reads,
+    # through a trigram index (PostgreSQL), so "514555" finds "(514) 555-0199" fast.
+    caller_digits = models.GeneratedField(
+        expression=Digits("caller_number"),
+        output_field=models.CharField(max_length=64, blank=True),
+        db_persist=True,
+    )
     dialed_number = models.CharField(_("dialed number"), max_length=64, blank=True)
     agent = models.CharField(_("agent"), max_length=32, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -201,3 +226,29 @@ class Call(models.Model):
     @property
     def has_recording(self) -> bool:
         return bool(self.recording)
+
+
+class CallDay(models.Model):
+    """One account's calls of one local day, summed: what the call log's and the billable
+    calls' totals read instead of scanning 60 days of calls on every request.
+
+    Kept by PostgreSQL triggers on the calls table, in the same transaction as every write
+    (the API's write functions, the purge, a bulk load), and recomputed for an account
+    whose time zone changes; `manage.py rebuild_rollups` recomputes it from the calls.
+    Other databases (the SQLite demo) do not keep it: totals are computed from the calls.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the calls' local date, in the account's time zone
+    calls = models.IntegerField(default=0)
+    seconds = models.BigIntegerField(default=0)  # sum of duration_s
+    billed_calls = models.IntegerField(default=0)  # CallQuerySet.billed()
+    billed_units = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="call_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day}: {self.calls}"

@@ -6,7 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,12 +16,14 @@ from accounts.tenancy import AccountRequest, account_view
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
 from calllog.forms import CallFilterForm
-from calllog.models import Call, CallQuerySet, recent_boundary
+from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
+from calllog.rollup import call_totals
 from calllog.streaming import stream_file
 from messages_app.models import Message
 from portal import reports
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
+from portal.templatetags.portal import duration
 
 PAGE_SIZE = 50
 
@@ -30,10 +32,30 @@ def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
     return form.filter(Call.objects.for_account(request.account).retained())
 
 
-def _page(calls: CallQuerySet, count: int, number: str | None) -> Page:
+def _page(request: AccountRequest, calls: CallQuerySet, count: int, number: str | None) -> Page:
     paginator = Paginator(calls, PAGE_SIZE)
     paginator.count = count  # already counted by the totals query
-    return paginator.get_page(number)
+    page = paginator.get_page(number)
+    _label_rows(request, page)
+    return page
+
+
+def _label_rows(request: AccountRequest, page: Page) -> None:
+    """What each row shows, worked out once here rather than by {% url %} and date filters
+    in each of the (up to 100) rows."""
+    tz = request.account.tzinfo
+    base = reverse("calllog:list", args=[request.account.number])  # + "<id>/" = the call
+    query = _query(request)
+    back = f"?{urlencode({'back': query})}" if query else ""
+    directions = {value: str(label) for value, label in Call.Direction.choices}
+    kinds = {value: str(label) for value, label in Call.Kind.choices}
+    for call in page.object_list:
+        call.direction_label = directions.get(call.direction, call.direction)
+        call.kind_label = kinds.get(call.kind, call.kind)
+        call.detail_url = f"{base}{call.pk}/{back}"
+        local = timezone.localtime(call.started_at, tz)
+        call.started_label = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+        call.duration_label = duration(call.duration_s)
 
 
 def _query(request: AccountRequest) -> str:
@@ -57,14 +79,16 @@ def _call_list_page(
     else:
         calls = _filtered(request, form)
         boundary = recent_boundary(request.account)
-        totals = calls.totals_around(boundary)
+        totals = _totals(request, form, calls, boundary)
         recent = calls.filter(started_at__gte=boundary)
         archive = calls.filter(started_at__lt=boundary)
         context.update(
             totals=totals,
             boundary=boundary,
-            recent_page=_page(recent, totals["recent_count"], request.GET.get("page")),
-            archive_page=_page(archive, totals["archive_count"], request.GET.get("archive_page")),
+            recent_page=_page(request, recent, totals["recent_count"], request.GET.get("page")),
+            archive_page=_page(
+                request, archive, totals["archive_count"], request.GET.get("archive_page")
+            ),
             total_count=totals["recent_count"] + totals["archive_count"],
             total_seconds=totals["recent_seconds"] + totals["archive_seconds"],
         )
@@ -76,6 +100,27 @@ def _call_list_page(
 def call_list(request: AccountRequest) -> HttpResponse:
     form = CallFilterForm(request.GET, account=request.account)
     return _call_list_page(request, form, EmailReportForm(formats=exports.FORMATS))
+
+
+def _totals(request: AccountRequest, form: CallFilterForm, calls: CallQuerySet, boundary) -> dict:
+    """Count and seconds of the recent and archive calls of the filter: from the daily
+    rollup when it filters by time alone, else from the (narrower) filtered calls."""
+    if not form.only_dates():
+        return calls.totals_around(boundary)
+    cutoff = retention_cutoff()
+    start = max(cutoff, form.cleaned_data["start"] or cutoff)
+    end = form.cleaned_data["end"]
+    recent_start = max(start, boundary)
+    archive_end = boundary if end is None else min(end, boundary)
+    totals = call_totals(
+        request.account, {"recent": (recent_start, end), "archive": (start, archive_end)}
+    )
+    return {
+        "recent_count": totals["recent"].calls,
+        "recent_seconds": totals["recent"].seconds,
+        "archive_count": totals["archive"].calls,
+        "archive_seconds": totals["archive"].seconds,
+    }
 
 
 def _call_or_404(request: AccountRequest, call_id: int) -> Call:

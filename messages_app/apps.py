@@ -11,7 +11,8 @@ class Config(AppConfig):
         from messages_app.actions import purge_messages
         from messages_app.demo import seed_messages
         from messages_app.panel import unread_panel
-        from portal.registry import register_demo_seeder, register_purger
+        from messages_app.scale import MessageSeeder
+        from portal.registry import register_demo_seeder, register_purger, register_scale_seeder
         from portal.sections import Section, register
 
         register(
@@ -32,3 +33,4 @@ class Config(AppConfig):
         )
         register_purger("messages", purge_messages)
         register_demo_seeder(20, "messages", seed_messages)
+        register_scale_seeder(20, "messages", MessageSeeder)

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
-from messages_app.models import Message, MessageEvent, MessageQuerySet
+from messages_app.models import MessageEvent, MessageQuerySet
 from portal.exports import ExportFile, export_filename, render_pdf, stream_csv, write_xlsx
 from portal.exports import csv_file as write_csv_file
 
 FORMATS = ("xlsx", "csv", "pdf")
-CHUNK = 500
+CHUNK = 2000
 
 
 def header() -> list[str]:
@@ -33,25 +33,43 @@ def header() -> list[str]:
     ]
 
 
-def fields_text(message: Message) -> str:
-    return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in message.fields or [])
+def fields_text(fields: list | None) -> str:
+    return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in fields or [])
+
+
+COLUMNS = (
+    "external_id",
+    "taken_at",
+    "taken_by",
+    "subject",
+    "caller_name",
+    "caller_number",
+    "urgent",
+    "fields",
+    "acknowledged_at",
+    "acknowledged_by",
+)
 
 
 def rows(messages: MessageQuerySet, account: Account) -> Iterator[list]:
+    """The rows, read as plain values (no model instance per message: 25,000 of those
+    were a good part of an export's time)."""
     tz = account.tzinfo
     yes, no = _("Yes"), _("No")
-    for message in messages.iterator(chunk_size=CHUNK):
+    selected = messages.values_list(*COLUMNS).iterator(chunk_size=CHUNK)
+    for row in selected:
+        external_id, taken_at, taken_by, subject, name, number, urgent, fields, acked, by = row
         yield [
-            message.external_id,
-            timezone.localtime(message.taken_at, tz),
-            message.taken_by,
-            message.subject,
-            message.caller_name,
-            message.caller_number,
-            yes if message.urgent else no,
-            fields_text(message),
-            timezone.localtime(message.acknowledged_at, tz) if message.acknowledged_at else None,
-            message.acknowledged_by,
+            external_id,
+            timezone.localtime(taken_at, tz),
+            taken_by,
+            subject,
+            name,
+            number,
+            yes if urgent else no,
+            fields_text(fields),
+            timezone.localtime(acked, tz) if acked else None,
+            by,
         ]
 
 

@@ -113,7 +113,14 @@ class Message(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["account", "-taken_at"], name="message_account_taken"),
+            # The inbox's order (newest first, then by id), and its count read from the
+            # index alone; the urgent filter has its own, smaller one.
+            models.Index(fields=["account", "-taken_at", "-id"], name="message_account_taken_id"),
+            models.Index(
+                fields=["account", "-taken_at", "-id"],
+                condition=models.Q(urgent=True),
+                name="message_account_urgent",
+            ),
             # The live inbox's poll: "anything newer than id N in this account?"
             models.Index(fields=["account", "-id"], name="message_account_newest"),
             # The home page's urgent messages still waiting for an acknowledgement.
@@ -202,6 +209,8 @@ class MessageRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["message", "user"], name="message_read_once")
         ]
+        # "Unread only" and its count: the user's read marks, read from the index alone.
+        indexes = [models.Index(fields=["user", "message"], name="message_read_user")]
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.message_id}"

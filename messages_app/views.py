@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
@@ -9,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -75,6 +79,22 @@ def _inbox_url(request: AccountRequest, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
+def _label_rows(request: AccountRequest, messages: Iterable[Any], filter_query: str) -> None:
+    """What each row shows, set on each message for the row partial, worked out once here:
+    50 rows of {% url %}, date filters and translated labels were most of the inbox's time."""
+    tz = request.account.tzinfo
+    base = reverse("messages:inbox", args=[request.account.number])  # + "<id>/" = the detail
+    suffix = f"?{filter_query}" if filter_query else ""
+    select, acknowledge = _("Select message %(id)s"), _("Acknowledge message %(id)s")
+    for message in messages:
+        message.detail_url = f"{base}{message.pk}/{suffix}"
+        message.acknowledge_url = f"{base}{message.pk}/acknowledge{suffix}"
+        local = timezone.localtime(message.taken_at, tz)
+        message.taken_label = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+        message.select_label = select % {"id": message.external_id}
+        message.acknowledge_label = acknowledge % {"id": message.external_id}
+
+
 def _inbox_context(
     request: AccountRequest,
     form: InboxFilterForm,
@@ -83,6 +103,7 @@ def _inbox_context(
 ) -> dict[str, object]:
     page = Paginator(selected, PER_PAGE).get_page(request.GET.get("page"))
     query = _filter_query(request.GET)
+    _label_rows(request, page.object_list, query)
     page_query = "&".join(part for part in (query, f"page={page.number}") if part)
     return {
         "form": form,
@@ -150,7 +171,8 @@ def acknowledge(request: AccountRequest, message_id: int) -> HttpResponse:
     back = _back_to(request, request.POST.get("next", ""))
     if request.htmx and request.POST.get("shown_in") == "inbox":
         row = Message.objects.with_read_state(request.user).get(pk=message.pk)
-        context = {"message": row, "here": back, "filter_query": _filter_query(request.GET)}
+        _label_rows(request, [row], _filter_query(request.GET))
+        context = {"message": row, "here": back}
         return render(request, "messages_app/inbox.html#row", context)
     if request.htmx:
         context = {

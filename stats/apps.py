@@ -8,6 +8,7 @@ class Config(AppConfig):
 
     def ready(self) -> None:
         from calllog import observers
+        from portal.registry import register_rebuilder
         from portal.sections import Section, register
         from stats import (
             rollup,
@@ -16,6 +17,8 @@ class Config(AppConfig):
 
         # Every call written or deleted moves its figures, in the same transaction.
         observers.observe(write=rollup.follow_write, delete=rollup.forget_calls)
+        # ... and a bulk load rebuilds it (rebuild_rollups, seed_scale).
+        register_rebuilder("statistics", rollup.rebuild_in_batches)
 
         register(
             Section(

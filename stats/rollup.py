@@ -34,7 +34,8 @@ Who keeps it exact, each in the transaction of the write:
   account may move, so the account's rollup is rebuilt (stats/signals.py);
 - anything that writes calls another way (bulk_create, COPY, a restore, a queryset
   update of a telephony field or of an account's zone) must rebuild afterwards:
-  `rebuild()` or `manage.py rebuild_stats_rollup`; `--check` reports drift.
+  `rebuild()` or `manage.py rebuild_stats_rollup` (`--check` reports drift), or
+  `manage.py rebuild_rollups`, which rebuilds every rollup of the portal.
 
 The categories are computed here, in Python, on each call as it is written, following
 docs/statistics.md; tests/stats/test_rollup.py compares the page's figures with a
@@ -338,6 +339,14 @@ def rebuild(account_ids: Iterable[int] | None = None) -> int:
         old.delete()
         _copy_new_cells(cells_now)
     return len(cells_now)
+
+
+def rebuild_in_batches(batch_size: int = 20) -> int:
+    """Recompute every account's rollup, a few accounts at a time (each batch in its own
+    transaction unless the caller holds one): the memory a rebuild needs stays that of a
+    batch's cells, even after a bulk load of millions of calls. Returns the cells written."""
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    return sum(rebuild(ids[i : i + batch_size]) for i in range(0, len(ids), batch_size))
 
 
 def drift(account_ids: Iterable[int] | None = None) -> list[str]:

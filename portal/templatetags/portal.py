@@ -15,10 +15,13 @@ def section_url(section, account) -> str:
 
 @register.filter
 def local(value: datetime | None, account) -> datetime | None:
-    """An instant in the account's time zone (for date/time filters after it)."""
+    """An instant as the wall-clock time of the account's (or schedule's) time zone, for
+    the date/time filters after it. Naive on purpose: the template engine converts an
+    aware datetime to the active time zone before a date filter sees it, which would
+    undo this conversion."""
     if value is None:
         return None
-    return timezone.localtime(value, account.tzinfo)
+    return timezone.localtime(value, account.tzinfo).replace(tzinfo=None)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from billing.cycles import cycle_containing, last_complete_cycle
 from billing.forms import BillableCallsForm, default_range
+from calllog.models import Call
 from tests.factories import make_account, make_billed_call
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +259,21 @@ def test_the_filtered_part_carries_the_export_and_email_links_of_its_filter(
 
     assert f"/a/5201/billing/calls/export.xlsx?from={day}&amp;to={day}" in html
     assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}#email-report"' in html
+
+
+def test_totals_of_a_range_starting_60_days_back_count_only_what_is_kept(alice_client, account):
+    # The first day of such a range is cut by the retention cutoff (60 days back from now):
+    # its kept calls count, the older ones of the same local day do not.
+    now = timezone.now()
+    start = today_of(account) - timedelta(days=60)
+    make_billed_call(account, now - timedelta(days=60) + timedelta(minutes=5), "2.00")
+    make_billed_call(account, now - timedelta(days=60) - timedelta(minutes=5), "4.00")
+    make_billed_call(account, at(account, today_of(account) - timedelta(days=3)), "1.25")
+    make_billed_call(account, at(account, today_of(account) - timedelta(days=3)), None)
+    response = alice_client.get(url(account) + f"?from={start}&to={today_of(account)}")
+    html = response.content.decode()
+    expected = Call.objects.filter(
+        account=account, started_at__gte=now - timedelta(days=60), invoice_number__gt=""
+    )
+    assert response.context["totals"].calls == expected.count() == 2
+    assert 'data-testid="total-stat">3.25<' in html

@@ -1,11 +1,14 @@
+import zoneinfo
 from datetime import datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from accounts.models import AccessEvent
 from messages_app.actions import mark_read
-from tests.factories import make_message
+from tests.factories import make_account, make_message, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +222,50 @@ def test_home_panel_is_absent_for_billing_role(carol_client, account):
     make_message(account)
     html = carol_client.get(f"/a/{account.number}/").content.decode()
     assert 'data-testid="panel-messages"' not in html
+
+
+def test_rows_show_the_time_of_the_accounts_own_zone(db):
+    vancouver = make_account(6100, "Clinique de l'Ouest", timezone="America/Vancouver")
+    user = make_user("vera", (vancouver, "member"))
+    taken_at = (timezone.now() - timedelta(days=1)).replace(hour=12, minute=0, second=0)
+    make_message(vancouver, taken_at=taken_at)
+    client = Client()
+    client.force_login(user)
+    html = client.get(inbox_url(vancouver)).content.decode()
+
+    def shown(zone: str) -> str:
+        local_time = timezone.localtime(taken_at, zoneinfo.ZoneInfo(zone))
+        return formats.date_format(local_time, "SHORT_DATETIME_FORMAT")
+
+    assert shown("America/Vancouver") in html
+    assert shown("America/Toronto") not in html
+
+
+def test_rows_link_to_the_message_with_the_filter_and_label_their_checkbox(alice_client, account):
+    message = make_message(account, external_id="M-77")
+    html = alice_client.get(inbox_url(account, "q=fuite")).content.decode()
+    assert f'href="/a/{account.number}/messages/{message.pk}/?q=fuite"' in html
+    assert 'aria-label="Select message M-77"' in html
+    acknowledge = reverse("messages:acknowledge", args=[account.number, message.pk])
+    assert f'hx-post="{acknowledge}?q=fuite"' in html
+    assert 'aria-label="Acknowledge message M-77"' in html
+
+
+def test_a_row_answered_alone_after_an_acknowledgement_shows_the_same_labels(
+    alice_client, account, htmx_headers
+):
+    message = make_message(account, external_id="M-78", subject="Fuite")
+    inbox = inbox_url(account, "q=fuite")
+    listed = alice_client.get(inbox).content.decode()
+    acknowledge = reverse("messages:acknowledge", args=[account.number, message.pk])
+    row = alice_client.post(
+        f"{acknowledge}?q=fuite", {"next": inbox, "shown_in": "inbox"}, headers=htmx_headers
+    ).content.decode()
+    local = timezone.localtime(message.taken_at, account.tzinfo)
+    taken = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    for part in (
+        f'href="/a/{account.number}/messages/{message.pk}/?q=fuite"',
+        'aria-label="Select message M-78"',
+        f">{taken}<",
+    ):
+        assert part in listed and part in row

@@ -34,3 +34,8 @@ def test_every_portal_model_is_in_the_admin():
 def test_admin_lists_open(staff_client, label):
     app, model = label.split(".")
     assert staff_client.get(f"/admin/{app}/{model}/").status_code == 200
+
+
+def test_the_daily_call_totals_are_read_only_in_the_admin(staff_client):
+    assert staff_client.get("/admin/calllog/callday/").status_code == 200
+    assert staff_client.get("/admin/calllog/callday/add/").status_code == 403

@@ -1,6 +1,7 @@
 """The statistics rollup: exact against the raw calls, and kept exact by every write."""
 
 import importlib
+import io
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,7 +22,7 @@ from portal.upsert import Outcome
 from stats.forms import StatsFilter
 from stats.models import CallRollup
 from stats.report import statistics_report
-from stats.rollup import drift, rebuild
+from stats.rollup import drift, rebuild, rebuild_in_batches
 from tests.factories import make_account, make_call
 
 pytestmark = pytest.mark.django_db
@@ -320,6 +321,20 @@ def test_rebuild_after_a_bulk_load(account):
     Call.objects.bulk_create(calls)
     assert len(drift()) > 0
     assert rebuild([account.pk]) > 0
+    assert drift() == []
+
+
+def test_rebuild_rollups_rebuilds_the_statistics_a_few_accounts_at_a_time(account, other_account):
+    third = make_account(7400, "Third")
+    for index, target in enumerate([account, other_account, third, account]):
+        put(target, f"c{index}", 60 + index)
+    CallRollup.objects.filter(account=account).update(answered=F("answered") + 5)
+    CallRollup.objects.filter(account=third).delete()
+    assert len(drift()) > 0
+    assert rebuild_in_batches(batch_size=2) > 0
+    assert drift() == []
+    CallRollup.objects.all().delete()
+    call_command("rebuild_rollups", stdout=io.StringIO())  # every rollup of the portal
     assert drift() == []
 
 
