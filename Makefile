@@ -34,8 +34,11 @@ demo: venv locale/fr/LC_MESSAGES/django.mo
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) seed_demo
 	@echo
-	@echo "The portal is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
-	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "The portal is at http://$(HOST):$(PORT)/ (Ctrl-C stops it, its worker and scheduler)."
+	$(DEMO_ENV) $(PY) scripts/together.py \
+	  "web=$(MANAGE) runserver $(HOST):$(PORT)" \
+	  "worker=$(MANAGE) run_worker" \
+	  "scheduler=$(MANAGE) run_scheduler"
 
 # The whole suite on PostgreSQL (see scripts/with-postgres.sh for how one is found).
 test: venv locale/fr/LC_MESSAGES/django.mo
@@ -56,7 +59,7 @@ bench: venv locale/fr/LC_MESSAGES/django.mo
 	PY=$(PY) scripts/with-postgres.sh $(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) demo.sqlite3 staticfiles media
+	rm -rf $(VENV) demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm staticfiles media
 
 # Refresh both locks after changing pyproject.toml (needs uv: pip install uv).
 lock:

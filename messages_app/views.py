@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import log_access
+from jobs.exports import start_export
 from messages_app import exports
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
@@ -22,37 +23,20 @@ from portal.tenancy import AccountRequest, account_view
 
 PER_PAGE = 50
 FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
-MAX_IDS = 1000
-# WeasyPrint lays out about 20 messages a second: past this, Excel or CSV.
+# An e-mailed PDF is still made in the request: past this, Excel or CSV (downloads have
+# no limit: they are made by the worker).
 PDF_LIMIT = 500
 OBJECT_TYPE = "messages_app.message"
 
 
 def _filtered(request: AccountRequest, query: QueryDict) -> tuple[InboxFilterForm, MessageQuerySet]:
     """The filter form bound to `query`, and what it selects (nothing when it is invalid)."""
-    form = InboxFilterForm(query, account=request.account)
-    if not form.is_valid():
-        return form, Message.objects.none()
-    return form, form.apply(Message.objects.for_account(request.account), request.user)
-
-
-def _ticked(*queries: QueryDict) -> list[int]:
-    """The `ids` the user ticked (repeated parameter); anything not a number is ignored."""
-    ids: list[int] = []
-    for query in queries:
-        ids += [int(value) for value in query.getlist("ids") if value.isdigit() and len(value) < 19]
-    return ids[:MAX_IDS]
+    form, selected, _detail = exports.selection(request.account, request.user, query)
+    return form, selected
 
 
 def _selection(request: AccountRequest, query: QueryDict, *more: QueryDict):
-    form, selected = _filtered(request, query)
-    ids = _ticked(query, *more)
-    if ids:
-        selected = selected.filter(pk__in=ids)
-    detail = form.describe() or _("all messages")
-    if ids:
-        detail += "; ids=" + ",".join(map(str, ids))
-    return form, selected, detail
+    return exports.selection(request.account, request.user, query, *more)
 
 
 def _filter_query(query: QueryDict) -> str:
@@ -127,16 +111,22 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 @account_view("messages")
 def export(request: AccountRequest, fmt: str) -> HttpResponse:
+    """Small spreadsheets at once; PDFs and big spreadsheets on the worker (any size)."""
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
-    if fmt == "pdf" and selected.count() > PDF_LIMIT:
-        flash.error(request, _pdf_too_big())
-        return redirect(_inbox_url(request, _filter_query(request.GET)))
     log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
-    if fmt == "csv":
-        return exports.csv_response(selected, request.account)
-    return exports.export_file(fmt, selected, request.account, request, detail).response()
+    if fmt != "pdf" and selected.count() <= exports.INLINE_ROWS:
+        if fmt == "csv":
+            return exports.csv_response(selected, request.account)
+        return exports.export_file(fmt, selected, request.account, request, detail).response()
+    return start_export(
+        request,
+        f"messages.{fmt}",
+        exports.job_params(request.GET),
+        description=detail,
+        back_url=_inbox_url(request, _filter_query(request.GET)),
+    )
 
 
 @account_view("messages")

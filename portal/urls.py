@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from accounts.forms import QueuedPasswordResetForm
 
 # Every page of an account lives under /a/<number>/ (portal.tenancy.account_view).
 account_patterns = [
@@ -14,6 +15,7 @@ account_patterns = [
     path("oncall/", include("oncall.urls")),
     path("billing/", include("billing.urls")),
     path("stats/", include("stats.urls")),
+    path("exports/", include("jobs.urls")),
 ]
 
 urlpatterns = [
@@ -24,7 +26,11 @@ urlpatterns = [
     path("language/", account_views.set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

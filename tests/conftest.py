@@ -45,6 +45,51 @@ def _recordings_in_tmp(settings, tmp_path):
     storages._storages.pop("recordings", None)
 
 
+@pytest.fixture(autouse=True)
+def _exports_in_tmp(settings, tmp_path):
+    """Export files and queued attachments go to this test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "exports")},
+        },
+    }
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the queued tasks that are due, as `manage.py run_worker` runs each one
+    (django-tasks-db's Worker.run_task), inside this test's transaction. Returns a
+    function; calling it runs tasks until none is due and returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run(limit: int = 200) -> int:
+        ran = 0
+        while ran < limit:
+            result = DBTaskResult.objects.ready().first()
+            if result is None:
+                break
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
 @pytest.fixture
 def account(db):
     return make_account(5201, "Plomberie Test inc.", timezone="America/Toronto", language="fr")
