@@ -91,6 +91,32 @@ def run_tasks():
 
 
 @pytest.fixture
+def process_env(db, settings, tmp_path):
+    """Environment for a manage.py process (worker, scheduler, gunicorn) started by a
+    test: this test's database, production settings, folders of its own."""
+    import os
+
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-process-key-3b7c1f0e9a-long-enough-for-check-deploy-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "MEDIA_ROOT": str(tmp_path / "process-media"),
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
 def account(db):
     return make_account(5201, "Plomberie Test inc.", timezone="America/Toronto", language="fr")
 

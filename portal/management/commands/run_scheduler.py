@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -47,17 +47,22 @@ def resolve(entry: Scheduled) -> tuple[Task, CronTrigger]:
 
 def enqueue(name: str, path: str) -> str:
     """What the scheduler does at each time: put the task on the worker's queue."""
+    result = import_string(path).enqueue()
+    logger.info("Enqueued %s (%s) as task %s", name, path, result.id)
+    return result.id
+
+
+def _enqueue_on_time(name: str, path: str) -> None:
+    # A scheduler thread's connection may have been idle for a day: check it first.
     close_old_connections()
     try:
-        result = import_string(path).enqueue()
-        logger.info("Enqueued %s (%s) as task %s", name, path, result.id)
-        return result.id
+        enqueue(name, path)
     finally:
         close_old_connections()
 
 
-def build_scheduler(schedule: list[Scheduled] = SCHEDULE) -> BlockingScheduler:
-    scheduler = BlockingScheduler(
+def build_scheduler(schedule: list[Scheduled] = SCHEDULE) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
         timezone=settings.TIME_ZONE,
         # A time missed while the process was down or busy runs once when it can,
         # within an hour; several missed times run once.
@@ -66,7 +71,7 @@ def build_scheduler(schedule: list[Scheduled] = SCHEDULE) -> BlockingScheduler:
     for entry in schedule:
         _task, trigger = resolve(entry)
         scheduler.add_job(
-            enqueue, trigger, args=[entry.name, entry.task], id=entry.name, name=entry.name
+            _enqueue_on_time, trigger, args=[entry.name, entry.task], id=entry.name, name=entry.name
         )
     return scheduler
 
@@ -80,6 +85,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--run-now", metavar="NAME", help="Enqueue this job once, now, then exit."
+        )
+        parser.add_argument(
+            "--standby-poll",
+            type=float,
+            default=STANDBY_POLL_SECONDS,
+            help="Seconds between a stand-by's tries to take over (default: %(default)s).",
         )
 
     def handle(self, *args, run_now: str | None, **options):
@@ -98,21 +109,19 @@ class Command(BaseCommand):
                 upcoming = trigger.get_next_fire_time(None, now)
                 self.stdout.write(f"{entry.name}\t{entry.cron}\t{entry.task}\tnext {upcoming}")
             return
-        self._run(build_scheduler())
+        self._run(build_scheduler(), options["standby_poll"])
 
-    def _run(self, scheduler: BlockingScheduler) -> None:
+    def _run(self, scheduler: BackgroundScheduler, standby_poll: float) -> None:
         stopping = threading.Event()
         lost_lock = threading.Event()
 
         def stop(signum, frame):
             logger.info("Scheduler stopping (%s)", signal.Signals(signum).name)
             stopping.set()
-            if scheduler.running:
-                scheduler.shutdown(wait=False)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        lock = self._take_lock(stopping)
+        lock = self._take_lock(stopping, standby_poll)
         if stopping.is_set():
             return
         if lock is not None:
@@ -125,19 +134,22 @@ class Command(BaseCommand):
                 except Exception:
                     logger.exception("Lost the scheduler lock's connection: stopping")
                     lost_lock.set()
-                    scheduler.shutdown(wait=False)
+                    stopping.set()
 
             scheduler.add_job(check_lock, "interval", seconds=30, id="_scheduler_lock")
+        scheduler.start()
         names = ", ".join(f"{e.name} ({e.cron})" for e in SCHEDULE)
         logger.info("Scheduler started (%s): %s", settings.TIME_ZONE, names)
-        scheduler.start()
+        while not stopping.wait(1):
+            pass
+        scheduler.shutdown(wait=False)
         logger.info("Scheduler stopped")
         if lock is not None:
             lock.close()
         if lost_lock.is_set():
             raise CommandError("Lost the scheduler lock")
 
-    def _take_lock(self, stopping: threading.Event):
+    def _take_lock(self, stopping: threading.Event, poll: float):
         """On PostgreSQL, a connection of its own holding the advisory lock (None
         elsewhere); waits as a stand-by while another scheduler holds it."""
         if connection.vendor != "postgresql":
@@ -151,6 +163,6 @@ class Command(BaseCommand):
             if not said:
                 logger.warning("Another scheduler is running: waiting as a stand-by")
                 said = True
-            stopping.wait(STANDBY_POLL_SECONDS)
+            stopping.wait(poll)
         lock.close()
         return None
