@@ -116,3 +116,16 @@ def task_with_retries(
     if function is not None:
         return decorate(function)
     return decorate
+
+
+class RetryLogFilter(logging.Filter):
+    """django.tasks logs every failed attempt at ERROR with its traceback; an attempt that
+    will be retried is only a WARNING (this module already logged why and when).
+    Installed on the "django.tasks" logger by settings.LOGGING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], RetryScheduled):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+            record.msg += " (will be retried)"
+        return True

@@ -212,3 +212,30 @@ def test_a_bad_header_is_refused_in_the_caller(queued):
     with pytest.raises(ValueError, match="linefeed"):
         send_mail("Hi\nBcc: everyone@example.com", "Body", None, ["a@example.com"])
     assert not QueuedEmail.objects.exists()
+
+
+def test_support_sends_a_given_up_email_again_from_the_admin(settings, admin_client, run_tasks):
+    settings.MAILERS = queued_mailers({"BACKEND": "tests.jobs.test_mail.PermanentRefusal"})
+    send_mail("Hi", "Body", None, ["nobody@example.com"])
+    run_tasks()
+    queued_email = QueuedEmail.objects.get()
+    assert queued_email.failed_at is not None
+    assert admin_client.get("/admin/jobs/queuedemail/").status_code == 200
+    settings.MAILERS = queued_mailers({"BACKEND": LOCMEM})
+    response = admin_client.post(
+        "/admin/jobs/queuedemail/",
+        {"action": "send_again", "_selected_action": [str(queued_email.pk)]},
+        follow=True,
+    )
+    assert "1 e-mail will be sent again." in response.content.decode()
+    run_tasks()
+    assert len(mail.outbox) == 1 and not QueuedEmail.objects.exists()
+
+
+def test_support_sees_export_jobs_but_not_their_files(admin_client, alice, account):
+    from tests.factories import make_export_job
+
+    job = make_export_job(account, alice)
+    assert admin_client.get("/admin/jobs/exportjob/").status_code == 200
+    page = admin_client.get(f"/admin/jobs/exportjob/{job.pk}/change/").content.decode()
+    assert job.file.name not in page

@@ -15,7 +15,7 @@ NOT_ON_THEIR_OWN = {
     "messages_app.MessageEvent",
     "messages_app.MessageRead",
 }
-OURS = {"accounts", "directory", "messages_app", "calllog", "oncall", "billing", "api"}
+OURS = {"accounts", "directory", "messages_app", "calllog", "oncall", "billing", "api", "jobs"}
 
 
 def test_every_portal_model_is_in_the_admin():

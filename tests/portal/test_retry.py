@@ -135,3 +135,22 @@ def test_backoff_delay_doubles_from_the_base_and_stops_at_the_cap():
 def test_attempts_must_be_at_least_one():
     with pytest.raises(ValueError, match="at least 1"):
         task_with_retries(attempts=0)
+
+
+def test_an_attempt_that_will_be_retried_is_logged_as_a_warning(run_tasks, caplog):
+    failures["logged"] = 1
+    flaky.enqueue("logged")
+    with caplog.at_level("INFO", logger="django.tasks"):
+        run_tasks()
+    (finished,) = [r for r in caplog.records if r.name == "django.tasks" and "FAILED" in r.message]
+    assert finished.levelname == "WARNING" and finished.exc_info is None
+    assert finished.getMessage().endswith("(will be retried)")
+    make_due()
+    failures["logged"] = 0
+    failures["dead2"] = 5
+    caplog.clear()
+    flaky.enqueue("broken")
+    with caplog.at_level("INFO", logger="django.tasks"):
+        run_tasks()
+    errors = [r for r in caplog.records if r.name == "django.tasks" and r.levelname == "ERROR"]
+    assert len(errors) == 1 and errors[0].exc_info  # a real failure stays an error

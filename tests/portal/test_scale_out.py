@@ -29,7 +29,7 @@ from pypdf import PdfReader
 
 from api.models import ApiToken
 from calllog.models import Call
-from jobs.models import ExportJob
+from jobs.models import ExportJob, QueuedEmail
 from tests.factories import PASSWORD, make_account, make_user
 from tests.messages_app.factories import make_message
 
@@ -268,6 +268,38 @@ def walk_through(cluster) -> None:
             f"{url}/a/5201/calls/{call_id}/recording", headers={"Range": "bytes=0-99"}, timeout=10
         )
         assert played.status_code == 206 and played.content == audio[:100]
+
+    # E-mail goes out through the worker: a report e-mailed from B (its attachment
+    # stored in the bucket by B, read back by the worker) and a password reset from A.
+    form = alice.get(f"{web_b}/a/5201/messages/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    emailed = alice.post(
+        f"{web_b}/a/5201/messages/email/",
+        data={"email": "boss@example.com", "format": "csv", "csrfmiddlewaretoken": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert emailed.status_code == 302
+    reset_form = requests.get(f"{web_a}/password-reset/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', reset_form.text).group(1)
+    reset = requests.post(
+        f"{web_a}/password-reset/",
+        data={"email": "alice@example.com", "csrfmiddlewaretoken": token},
+        cookies=reset_form.cookies,
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert reset.status_code == 302
+    worker_log = cluster["processes"].folder / "worker.log"
+    wait_until(
+        lambda: (
+            "Your new password for 127.0.0.1" in worker_log.read_text(errors="replace")
+            and 'filename="5201-messages-' in worker_log.read_text(errors="replace")
+        ),
+        "the worker to send both e-mails (printed by the console mail backend)",
+    )
+    assert QueuedEmail.objects.count() == 0  # sent, and their attachments deleted
+    assert cluster["s3"].list_objects_v2(Bucket="portal-exports", Prefix="mail/")["KeyCount"] == 0
 
     # Five wrong passwords, spread over both processes, lock bob out of both.
     for attempt, url in enumerate([web_a, web_b, web_a, web_b, web_a], start=1):
