@@ -103,6 +103,9 @@ def run() -> None:
         database = connection.settings_dict
         env = {
             **os.environ,
+            # The worker as in production: no debug (which keeps every query in memory).
+            "DJANGO_DEBUG": "false",
+            "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdef",
             "DATABASE_URL": (
                 f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
                 f"{database['PORT'] or 5432}/{database['NAME']}"

@@ -42,6 +42,8 @@ class ExportKind:
 
 
 _kinds: dict[str, ExportKind] = {}
+# Seconds between two saves of an export's progress (the page polls every second).
+PROGRESS_EVERY = 0.5
 
 
 def register(key: str, *, permission: str, label: str | Promise) -> Callable:
@@ -96,8 +98,10 @@ class ExportRun:
         self.job.done = done
         if total is not None:
             self.job.total = total
-        if force or now - self._last_saved >= 0.5:
-            ExportJob.objects.filter(pk=self.job.pk).update(done=done, total=self.job.total)
+        if force or now - self._last_saved >= PROGRESS_EVERY:
+            ExportJob.objects.filter(pk=self.job.pk).update(
+                done=done, total=self.job.total, heartbeat_at=timezone.now()
+            )
             self._last_saved = now
 
 

@@ -26,8 +26,9 @@ from portal.retry import task_with_retries
 
 logger = logging.getLogger("jobs")
 
-# A job still running this long after it started was cut short (its worker was killed).
-STALE_AFTER = timedelta(hours=3)
+# A running job that showed no sign of life for this long was cut short (its worker was
+# killed): every export reports progress at least every few seconds.
+STALE_AFTER = timedelta(minutes=10)
 # Given-up e-mails stay this long in the admin, then go.
 FAILED_EMAIL_KEPT = timedelta(days=14)
 
@@ -116,6 +117,7 @@ def run_export(job_id: str) -> str:
     ).update(
         status=ExportJob.Status.RUNNING,
         started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
         attempts=F("attempts") + 1,
         done=0,
         error="",
@@ -199,7 +201,7 @@ def delete_expired_exports() -> dict:
             removed_files += 1
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="")
     stale = ExportJob.objects.filter(
-        status=ExportJob.Status.RUNNING, started_at__lt=now - STALE_AFTER
+        status=ExportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
     ).update(
         status=ExportJob.Status.FAILED,
         finished_at=now,

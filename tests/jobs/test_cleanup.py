@@ -30,10 +30,14 @@ def test_expired_files_are_deleted_and_fresh_ones_kept(alice, account):
 
 
 def test_a_job_cut_short_by_a_stopped_worker_is_marked_failed(alice, account):
+    long_ago = timezone.now() - STALE_AFTER * 2
     stuck = make_export_job(
-        account, alice, status="running", started_at=timezone.now() - STALE_AFTER * 2
+        account, alice, status="running", started_at=long_ago, heartbeat_at=long_ago
     )
-    busy = make_export_job(account, alice, status="running", started_at=timezone.now())
+    # Started long ago too, but still reporting progress: a big export, not a dead one.
+    busy = make_export_job(
+        account, alice, status="running", started_at=long_ago, heartbeat_at=timezone.now()
+    )
     assert delete_expired_exports.call()["interrupted_jobs"] == 1
     assert ExportJob.objects.get(pk=stuck.pk).status == "failed"
     assert ExportJob.objects.get(pk=busy.pk).status == "running"

@@ -264,8 +264,9 @@ def test_export_query_count_does_not_grow_with_rows(
 
 
 def test_pdf_job_query_count_grows_by_chunk_not_by_row(
-    alice_client, account, run_tasks, django_assert_max_num_queries
+    alice_client, account, run_tasks, django_assert_max_num_queries, monkeypatch
 ):
+    monkeypatch.setattr("jobs.exports.PROGRESS_EVERY", 0)  # every progress report is saved
     for hours in range(3):
         make_message(account, ago=timedelta(hours=hours + 1))
     with django_assert_max_num_queries(15):
