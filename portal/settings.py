@@ -326,6 +326,8 @@ LOGGING = {
         # WeasyPrint and fontTools log every page and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The scheduler logs what it enqueues itself (portal.scheduler).
+        "apscheduler": {"level": "WARNING"},
     },
 }
 

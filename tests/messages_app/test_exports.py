@@ -302,3 +302,13 @@ def test_an_emailed_pdf_is_attached(alice_client, account):
     filename, content, mimetype = mail.outbox[0].attachments[0]
     assert filename.endswith(".pdf") and mimetype == "application/pdf"
     assert "2598662" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+
+
+def test_pdf_chunks_start_small_so_the_progress_bar_moves_early(monkeypatch):
+    from messages_app.exports import _growing_chunks
+
+    sizes = [len(chunk) for chunk in _growing_chunks(list(range(1000)))]
+    assert sizes == [50, 100, 200, 250, 250, 150]
+    assert [len(chunk) for chunk in _growing_chunks(list(range(120)))] == [50, 70]
+    monkeypatch.setattr("messages_app.exports.PDF_CHUNK", 2)
+    assert [len(chunk) for chunk in _growing_chunks(list(range(7)))] == [2, 2, 2, 1]
