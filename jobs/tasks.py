@@ -129,11 +129,15 @@ def run_export(job_id: str) -> str:
         kind = get_kind(job.kind)
         with translation.override(job.language), tempfile.TemporaryDirectory() as work:
             export = kind.build(ExportRun(job=job, work_dir=Path(work)))
-            if job.delivery == ExportJob.Delivery.EMAIL:
-                _email_export(job, kind, export)
-                name, size = "", None
-            else:
-                name, size = _store(job, export)
+            try:
+                if job.delivery == ExportJob.Delivery.EMAIL:
+                    _email_export(job, kind, export)
+                    name, size = "", None
+                else:
+                    name, size = _store(job, export)
+            finally:
+                if export.path is not None:  # may live outside work_dir (write_xlsx)
+                    export.path.unlink(missing_ok=True)
     except Exception as error:
         # Waiting again: the retry (if any) claims it; giving up marks it failed.
         ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(

@@ -187,3 +187,20 @@ def test_start_export_refuses_a_role_without_the_permission(carol, account):
     with pytest.raises(PermissionDenied):
         start_export(as_request(carol, account), "messages.pdf", {})
     assert not ExportJob.objects.exists()
+
+
+def test_the_worker_leaves_no_temporary_file_behind(
+    alice, account, run_tasks, monkeypatch, tmp_path
+):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr("messages_app.exports.INLINE_ROWS", 0)
+    make_message(account)
+    for kind in ("messages.xlsx", "messages.csv", "messages.pdf"):
+        start_export(as_request(alice, account), kind, {})
+    run_tasks()
+    assert set(ExportJob.objects.values_list("status", flat=True)) == {"done"}
+    assert list(scratch.iterdir()) == []
