@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
@@ -144,6 +145,14 @@ class ExportJob(models.Model):
             and bool(self.file)
             and self.expires_at > timezone.now()
         )
+
+
+@receiver(post_delete, sender=ExportJob)
+def _delete_export_file(sender, instance: ExportJob, **kwargs) -> None:
+    """A job deleted with its account or user takes its file along (once committed)."""
+    if instance.file:
+        name = instance.file.name
+        transaction.on_commit(lambda: exports_storage().delete(name))
 
 
 class QueuedEmail(models.Model):

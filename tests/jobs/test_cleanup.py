@@ -83,3 +83,13 @@ def test_the_clean_up_runs_on_an_empty_storage(db):
         "old_failed_emails": 0,
         "orphan_attachments": 0,
     }
+
+
+def test_a_deleted_account_takes_its_export_files_along(
+    alice, account, django_capture_on_commit_callbacks
+):
+    job = make_export_job(account, alice)
+    name = job.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        account.delete()
+    assert not ExportJob.objects.exists() and not exports_storage().exists(name)
