@@ -22,7 +22,7 @@ from portal.exports import EmailReportForm, send_report
 from portal.tenancy import AccountRequest, account_view
 
 PER_PAGE = 50
-FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
+FILTER_NAMES = exports.FILTER_NAMES
 # An e-mailed PDF is still made in the request: past this, Excel or CSV (downloads have
 # no limit: they are made by the worker).
 PDF_LIMIT = 500
