@@ -27,4 +27,4 @@ EXPOSE 8000
 # Exec form, so gunicorn itself receives SIGTERM and stops gracefully (compose also
 # runs an init as PID 1). Workers: WEB_CONCURRENCY. Migrations are not run here: the
 # one-shot `migrate` service (or `python manage.py migrate`) runs them before start.
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--access-logfile", "-", "--no-control-socket"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--timeout", "120", "--access-logfile", "-", "--no-control-socket"]

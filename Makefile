@@ -50,9 +50,11 @@ test: venv locale/fr/LC_MESSAGES/django.mo
 e2e: venv locale/fr/LC_MESSAGES/django.mo
 	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
+# Lint, format and types (mypy with django-stubs on the application code; see pyproject.toml).
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

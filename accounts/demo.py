@@ -65,3 +65,109 @@ def seed_tenants() -> dict[int, Account]:
         staff.set_password(DEMO_PASSWORD)
         staff.save()
     return accounts
+
+
+def seed_access_log(accounts: dict[int, Account], rng, stdout) -> None:
+    """Yesterday in the access log of 5202 (and 5201): sign-ins, a message read, a
+    recording played by olivia and one downloaded, a call log exported by james.
+
+    Keyed by who, what and when, so a second run the same day adds nothing. The calls and
+    messages are the other sections' demo rows, reached through the app registry: the
+    sections depend on accounts, never the other way round.
+    """
+    from datetime import datetime, time, timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from accounts.access import Action, object_reference
+    from accounts.models import AccessEvent
+
+    Call = apps.get_model("calllog", "Call")
+    Message = apps.get_model("messages_app", "Message")
+
+    users = {u.username: u for u in User.objects.filter(username__in=["james", "olivia", "marie"])}
+    written = 0
+
+    def event(account, username, action, at, obj=None, object_type="", detail="", address=""):
+        nonlocal written
+        _event, created = AccessEvent.objects.get_or_create(
+            account=account,
+            username=username,
+            action=action,
+            at=at,
+            object_type=obj._meta.label_lower if obj is not None else object_type,
+            object_id=str(obj.pk) if obj is not None else "",
+            defaults={
+                "user": users.get(username),
+                "object_ref": object_reference(obj) if obj is not None else "",
+                "detail": detail,
+                "ip_address": address or "198.51.100.23",
+            },
+        )
+        written += created
+
+    for number in (5202, 5201):
+        account = accounts.get(number)
+        if account is None:
+            continue
+        tz = account.tzinfo
+        yesterday = timezone.localdate(timezone.now(), tz) - timedelta(days=1)
+        start = timezone.make_aware(datetime.combine(yesterday, time(0)), tz)
+
+        def at(hour: int, minute: int, day=yesterday, tz=tz):
+            return timezone.make_aware(datetime.combine(day, time(hour, minute)), tz)
+
+        played = (
+            Call.objects.filter(account=account, started_at__gte=start, started_at__lt=at(18, 0))
+            .exclude(recording="")
+            .order_by("started_at")
+        )
+        message = Message.objects.filter(account=account, taken_at__lt=at(9, 0)).first()
+        browser = "Chrome on Windows"
+        if number == 5202:
+            event(account, "james", Action.SIGNED_IN, at(8, 31), detail=browser)
+            if message:
+                event(account, "james", Action.VIEWED, at(8, 34), message)
+            event(
+                account,
+                "olivia",
+                Action.SIGNED_IN,
+                at(9, 2),
+                detail="Safari on iPhone",
+                address="203.0.113.77",
+            )
+            for index, call in enumerate(played[:2]):
+                late = max(call.started_at + timedelta(minutes=20), at(9, 5 + index))
+                event(account, "olivia", Action.VIEWED, late, call, address="203.0.113.77")
+                event(
+                    account,
+                    "olivia",
+                    Action.PLAYED,
+                    late + timedelta(seconds=20),
+                    call,
+                    address="203.0.113.77",
+                )
+            if played:
+                event(account, "james", Action.DOWNLOADED, at(16, 40), played[0])
+            event(
+                account,
+                "james",
+                Action.EXPORTED,
+                at(17, 5),
+                object_type="calllog.call",
+                detail="xlsx",
+            )
+        else:
+            event(
+                account,
+                "olivia",
+                Action.SIGNED_IN,
+                at(9, 2),
+                detail="Safari on iPhone",
+                address="203.0.113.77",
+            )
+            event(account, "marie", Action.SIGNED_IN, at(8, 12), detail=browser)
+            if message:
+                event(account, "marie", Action.VIEWED, at(8, 15), message)
+    stdout.write(f"  access log: {written} events written")

@@ -8,7 +8,9 @@ MEMBER_PERMISSIONS = frozenset(
     {"home", "messages", "directory", "info", "calls", "stats", "oncall"}
 )
 BILLING_PERMISSIONS = frozenset({"home", "billing"})
-MANAGER_PERMISSIONS = MEMBER_PERMISSIONS | BILLING_PERMISSIONS | {"oncall_edit"}
+# The access log and the account's settings (two-factor requirement) are the manager's.
+MANAGER_ONLY_PERMISSIONS = frozenset({"oncall_edit", "access_log", "account_settings"})
+MANAGER_PERMISSIONS = MEMBER_PERMISSIONS | BILLING_PERMISSIONS | MANAGER_ONLY_PERMISSIONS
 
 
 class Role(models.TextChoices):

@@ -1,24 +1,19 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LanguageForm, SwitchAccountForm
 from accounts.models import Membership
+from accounts.tenancy import AccountRequest, SignedInRequest, account_view, resolve_membership
 from portal.sections import all_sections, sections_for
-from portal.tenancy import AccountRequest, account_view, resolve_membership
 
 
 @login_required
-def root(request: HttpRequest) -> HttpResponse:
+def root(request: SignedInRequest) -> HttpResponse:
     """Send the user to the last account they used, or their only (or first) one."""
     memberships = list(Membership.objects.for_user(request.user))
     if not memberships:
@@ -35,12 +30,17 @@ def home(request: AccountRequest) -> HttpResponse:
         request.user.last_account = request.account
         request.user.save(update_fields=["last_account"])
     panels = []
+    context: dict[str, object] = {}
     for section in sections_for(request.membership):
         if section.panel is not None:
             data = section.panel(request)
             if data is not None:
                 panels.append({"template": section.panel_template, "data": data})
-    return render(request, "accounts/home.html", {"panels": panels})
+        if section.home_context is not None:
+            # e.g. the messages' live refresh: the counts follow new messages.
+            context |= section.home_context(request)
+    context["panels"] = panels
+    return render(request, "accounts/home.html", context)
 
 
 @login_required
@@ -55,29 +55,6 @@ def switch_account(request: HttpRequest) -> HttpResponse:
         if section.key == form.cleaned_data["section"] and membership.may(section.key):
             return redirect(section.url(number))
     return redirect("home", number)
-
-
-@login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
-    password_form = PasswordChangeForm(request.user)
-    language_form = LanguageForm(initial={"language": translation.get_language()})
-    if request.method == "POST":
-        password_form = PasswordChangeForm(request.user, request.POST)
-        if password_form.is_valid():
-            user = password_form.save()
-            update_session_auth_hash(request, user)
-            messages.success(request, _("Your password was changed."))
-            return redirect("settings")
-    memberships = Membership.objects.for_user(request.user)
-    return render(
-        request,
-        "accounts/settings.html",
-        {
-            "password_form": password_form,
-            "language_form": language_form,
-            "memberships": memberships,
-        },
-    )
 
 
 @require_POST

@@ -23,6 +23,7 @@ import hmac
 import importlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,6 +49,7 @@ from api.errors import (
 )
 from api.models import ApiToken, hash_token
 from api.schemas import ErrorOut
+from webhooks.openapi import document_webhooks
 
 logger = logging.getLogger("api")
 
@@ -124,9 +126,13 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
+# The views already wrapped by api_view (each is wrapped once).
+_wrapped_views: set[Callable[..., HttpResponse]] = set()
+
+
 def api_view(view):
     """Wrap one URL pattern of the API: size limit, one transaction, the error shape."""
-    if getattr(view, "_api_view", False):
+    if view in _wrapped_views:
         return view
 
     @functools.wraps(view)
@@ -159,7 +165,7 @@ def api_view(view):
             record_use(getattr(request, "auth", None))
         return response
 
-    wrapper._api_view = True
+    _wrapped_views.add(wrapper)
     return wrapper
 
 
@@ -180,6 +186,7 @@ class PlatformApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         document_errors(schema)
+        document_webhooks(schema)
         return schema
 
 

@@ -20,6 +20,7 @@ import json
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve, reverse
@@ -101,9 +102,16 @@ def resolve_operation(path: str):
     return local_path, split.query, match
 
 
+class InternalRequest(HttpRequest):
+    """One operation of a batch, run as a request of its own."""
+
+    _api_internal: bool
+    _api_token: Any
+
+
 def internal_request(outer: HttpRequest, method: str, path: str, query: str, body) -> HttpRequest:
     data = b"" if body is None else json.dumps(body).encode()
-    request = HttpRequest()
+    request = InternalRequest()
     request.method = method
     request.path = request.path_info = path
     request.META = {key: outer.META[key] for key in FORWARDED_META if key in outer.META}
@@ -119,7 +127,7 @@ def internal_request(outer: HttpRequest, method: str, path: str, query: str, bod
     request.GET = QueryDict(query)
     request._body = data
     request.COOKIES = {}
-    request.LANGUAGE_CODE = getattr(outer, "LANGUAGE_CODE", None)
+    request.LANGUAGE_CODE = getattr(outer, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     request._api_internal = True  # the batch records the token's use once
     request._api_token = getattr(outer, "auth", None)
     return request

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -37,16 +37,17 @@ class InvoiceTaxIn(StrictSchema):
 
 
 class InvoiceIn(StrictSchema):
-    date: date
-    period_start: date
-    period_end: date
+    # `date` names the field here: the type is spelled datetime.date.
+    date: datetime.date
+    period_start: datetime.date
+    period_end: datetime.date
     lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=1000)]
     taxes: Annotated[list[InvoiceTaxIn], Field(max_length=20)] = []
     total: Money
 
 
 class PaymentIn(StrictSchema):
-    date: date
+    date: datetime.date
     amount: Money
     method: Annotated[str, Field(max_length=32)] = ""
     reference: Annotated[str, Field(max_length=100)] = ""

@@ -10,10 +10,11 @@ An invoice line names the client account it is for, for the reader of the invoic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -36,8 +37,8 @@ def totals_error(
     return None
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def for_billing_account(self, billing_account: BillingAccount) -> InvoiceQuerySet:
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def for_billing_account(self, billing_account: BillingAccount | int) -> InvoiceQuerySet:
         return self.filter(billing_account=billing_account)
 
     def for_account(self, account: Account) -> InvoiceQuerySet:
@@ -269,9 +270,21 @@ class Ledger:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[LedgerEntry]:
+    def __iter__(self) -> Iterator[LedgerEntry]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, key: int) -> LedgerEntry: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[LedgerEntry]: ...
+
+    def __getitem__(self, key: int | slice) -> LedgerEntry | list[LedgerEntry]:
         if not isinstance(key, slice):
-            raise TypeError("The ledger is read by slices.")
+            entries = self[key : key + 1] if key >= 0 else []
+            if not entries:
+                raise IndexError("No such ledger entry.")
+            return entries[0]
         offset = key.start or 0
         limit = (key.stop - offset) if key.stop is not None else 1_000_000
         sql = self.SQL.format(

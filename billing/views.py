@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from billing.billable import billed_calls, cycle_comparison, totals
 from billing.exports import billable_calls_xlsx
-from billing.forms import BillableCallsForm
+from billing.forms import BillableCallsForm, DayRange
 from billing.models import Invoice, Ledger
-from portal.exports import EmailReportForm, render_pdf, send_report
-from portal.tenancy import AccountRequest, account_view
+from portal import reports
+from portal.exports import render_pdf
+from portal.pages import render_page
+from portal.reports import EmailReportForm, Report
 
 HISTORY_PAGE_SIZE = 50
 CALLS_PAGE_SIZE = 200
-
-
-def _render(request: AccountRequest, template: str, context: dict, partial: str) -> HttpResponse:
-    name = f"{template}#{partial}" if request.htmx else template
-    return render(request, name, context)
 
 
 @require_GET
@@ -40,7 +37,7 @@ def history(request: AccountRequest) -> HttpResponse:
         "balance": ledger.balance if ledger.balance is not None else 0,
         "billing_phone": settings.SERVICE.get("billing_phone", ""),
     }
-    return _render(request, "billing/history.html", context, "results")
+    return render_page(request, "billing/history.html", context)
 
 
 def _invoice_or_404(request: AccountRequest, invoice_id: int) -> Invoice:
@@ -78,7 +75,7 @@ def invoice_detail(request: AccountRequest, invoice_id: int) -> HttpResponse:
 
 @require_GET
 @account_view("billing")
-def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponseBase:
     """The invoice on paper, in the user's language (activated by the middleware)."""
     invoice = _invoice_or_404(request, invoice_id)
     context = {**_invoice_context(request, invoice), "account": request.account}
@@ -92,20 +89,23 @@ def invoice_pdf(request: AccountRequest, invoice_id: int) -> HttpResponse:
     return export.response()
 
 
+# Excel only: the sheet carries the totals row that matches the page.
+REPORT_FORMATS = ("xlsx",)
+
+
 def _calls_form(request: AccountRequest) -> BillableCallsForm:
-    return BillableCallsForm(request.GET, today=timezone.localdate(timezone=request.account.tzinfo))
+    return BillableCallsForm(request.GET, account=request.account)
 
 
-def _email_form(data=None) -> EmailReportForm:
-    form = EmailReportForm(data)
-    # Excel only: the sheet carries the totals row that matches the page.
-    form.fields["format"].choices = [("xlsx", "Excel")]
-    return form
-
-
-def _calls_context(request: AccountRequest, form: BillableCallsForm) -> dict:
+def _calls_page(
+    request: AccountRequest, form: BillableCallsForm, email_form: EmailReportForm
+) -> HttpResponse:
     today = form.today
-    context = {"form": form, "comparison": cycle_comparison(request.account, today)}
+    context = {
+        "form": form,
+        "email_form": email_form,
+        "comparison": cycle_comparison(request.account, today),
+    }
     if form.is_valid():
         day_range = form.day_range
         calls = billed_calls(request.account, day_range.start, day_range.end)
@@ -117,20 +117,18 @@ def _calls_context(request: AccountRequest, form: BillableCallsForm) -> dict:
             totals=totals(calls),
             cut_cycle_start=form.cut_cycle_start if form.is_default else None,
         )
-    return context
+    return render_page(request, "billing/calls.html", context)
 
 
 @require_GET
 @account_view("billing")
 def calls(request: AccountRequest) -> HttpResponse:
-    form = _calls_form(request)
-    context = {**_calls_context(request, form), "email_form": _email_form()}
-    return _render(request, "billing/calls.html", context, "results")
+    return _calls_page(request, _calls_form(request), EmailReportForm(formats=REPORT_FORMATS))
 
 
 @require_GET
 @account_view("billing")
-def calls_export(request: AccountRequest) -> HttpResponse:
+def calls_export(request: AccountRequest) -> HttpResponseBase:
     form = _calls_form(request)
     if not form.is_valid():
         return redirect(
@@ -148,7 +146,7 @@ def calls_export(request: AccountRequest) -> HttpResponse:
     return export.response()
 
 
-def _range_detail(day_range) -> str:
+def _range_detail(day_range: DayRange) -> str:
     return f"{day_range.start.isoformat()}..{day_range.end.isoformat()}"
 
 
@@ -157,33 +155,32 @@ def _range_detail(day_range) -> str:
 def calls_email(request: AccountRequest) -> HttpResponse:
     """E-mail the Excel sheet of the filter in the query string, then back to the page."""
     form = _calls_form(request)
-    email_form = _email_form(request.POST)
-    if not (form.is_valid() and email_form.is_valid()):
-        context = {**_calls_context(request, form), "email_form": email_form}
-        return render(request, "billing/calls.html", context, status=400)
-    day_range = form.day_range
-    selected = billed_calls(request.account, day_range.start, day_range.end)
-    export = billable_calls_xlsx(selected, request.account, totals(selected))
-    to = email_form.cleaned_data["email"]
-    period = _("%(start)s to %(end)s") % {
-        "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
-        "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
-    }
-    send_report(
-        to,
-        _("Billable calls of account %(number)s, %(period)s")
-        % {"number": request.account.number, "period": period},
-        _("The billable calls of account %(number)s (%(name)s) from %(period)s are attached.")
-        % {"number": request.account.number, "name": request.account.name, "period": period},
-        export,
-    )
-    log_access(
+    account = request.account
+    report = None
+    if form.is_valid():
+        day_range = form.day_range
+        selected = billed_calls(account, day_range.start, day_range.end)
+        period = _("%(start)s to %(end)s") % {
+            "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
+        }
+        names = {"number": account.number, "name": account.name, "period": period}
+        report = Report(
+            subject=_("Billable calls of account %(number)s, %(period)s") % names,
+            body=_(
+                "The billable calls of account %(number)s (%(name)s) from %(period)s are attached."
+            )
+            % names,
+            write=lambda fmt: billable_calls_xlsx(selected, account, totals(selected)),
+            detail=_range_detail(day_range),
+        )
+    return reports.email_report(
         request,
-        Action.EMAILED,
-        object_type="billing.billable_calls",
-        detail=f"{_range_detail(day_range)} to {to}",
-    )
-    messages.success(request, _("The report was sent to %(email)s.") % {"email": to})
-    return redirect(
-        reverse("billing:calls", args=[request.account.number]) + "?" + request.GET.urlencode()
+        report,
+        formats=REPORT_FORMATS,
+        page=lambda email_form: _calls_page(request, form, email_form),
+        back_url=reverse("billing:calls", args=[account.number]) + "?" + request.GET.urlencode(),
+        log=lambda line: log_access(
+            request, Action.EMAILED, object_type="billing.billable_calls", detail=line
+        ),
     )

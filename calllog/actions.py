@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import wave
@@ -11,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import Account
+from calllog import observers
 from calllog.models import Call, recordings_storage
 from calllog.schemas import CallIn
 from portal.upsert import Outcome, upsert
@@ -25,7 +27,9 @@ RECORDING_TYPES = {
 
 
 def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, Outcome]:
-    """Create or replace a call by its platform id; the recording is left as it is."""
+    """Create or replace a call by its platform id; the recording is left as it is.
+
+    The statistics rollup follows in the same transaction (calllog/observers.py)."""
     billing = data.billing
     values = {
         "started_at": data.started_at,
@@ -50,7 +54,10 @@ def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, 
         "invoice_number": billing.invoice_number if billing else "",
     }
     with transaction.atomic():
-        return upsert(Call, {"account": account, "external_id": external_id}, values)
+        written = observers.writing(account, external_id)
+        call, outcome = upsert(Call, {"account": account, "external_id": external_id}, values)
+        written(call)
+        return call, outcome
 
 
 def audio_duration(content: bytes, content_type: str) -> float | None:
@@ -78,7 +85,7 @@ def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if (
-            call.recording
+            call.recording.name
             and call.recording_sha256 == digest
             and call.recording.storage.exists(call.recording.name)
         ):
@@ -123,9 +130,11 @@ def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
             )
             if not batch:
                 break
-            Call.objects.filter(pk__in=[pk for pk, _name in batch]).delete()
+            pks = [pk for pk, _name in batch]
+            observers.deleting(pks)  # the statistics rollup, in the same transaction
+            Call.objects.filter(pk__in=pks).delete()
             names = [name for _pk, name in batch if name]
-            transaction.on_commit(lambda names=names: _delete_files(names))
+            transaction.on_commit(functools.partial(_delete_files, names))
         removed += len(batch)
     return removed
 

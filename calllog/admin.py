@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from calllog import observers
 from calllog.models import Call
 
 
@@ -35,3 +37,14 @@ class CallAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    # A call deleted here leaves the statistics too (calllog/observers.py).
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            observers.deleting([obj.pk])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            observers.deleting(queryset.values_list("pk", flat=True))
+            super().delete_queryset(request, queryset)

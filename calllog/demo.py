@@ -100,7 +100,7 @@ def start_time(rng: random.Random, day: date, tz) -> datetime:
 
 
 def call_figures(rng: random.Random) -> dict:
-    """The telephony fields of one call (statistics.md), drawn so every row has values."""
+    """The telephony fields of one call (docs/statistics.md), drawn so every row has values."""
     roll = rng.random()
     agent = rng.choice(AGENTS)
     if roll < 0.58:  # answered conversation

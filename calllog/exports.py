@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Account
 from calllog.models import CallQuerySet
-from portal.exports import ExportFile, export_filename, stream_csv, write_xlsx
+from portal.exports import ExportFile, csv_file, export_filename, stream_csv, write_xlsx
 
 KIND = "calls"
+FORMATS = ("xlsx", "csv")
 
 
 def header() -> list[str]:
@@ -48,7 +50,7 @@ def rows(account: Account, calls: CallQuerySet) -> Iterator[list]:
         ]
 
 
-def as_csv(account: Account, calls: CallQuerySet):
+def as_csv(account: Account, calls: CallQuerySet) -> StreamingHttpResponse:
     return stream_csv(header(), rows(account, calls), export_filename(account, KIND, "csv"))
 
 
@@ -63,14 +65,5 @@ def as_xlsx(account: Account, calls: CallQuerySet) -> ExportFile:
 def as_file(account: Account, calls: CallQuerySet, fmt: str) -> ExportFile:
     """For the e-mailed report: the same content, held as a file."""
     if fmt == "csv":
-        response = as_csv(account, calls)
-        content = b"".join(
-            part if isinstance(part, bytes) else part.encode()
-            for part in response.streaming_content
-        )
-        return ExportFile(
-            filename=export_filename(account, KIND, "csv"),
-            content_type=response["Content-Type"],
-            content=content,
-        )
+        return csv_file(header(), rows(account, calls), export_filename(account, KIND, "csv"))
     return as_xlsx(account, calls)

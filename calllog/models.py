@@ -22,7 +22,9 @@ class _RecordingsStorage(LazyObject):
     """STORAGES["recordings"] as configured now: the FileField keeps this proxy, so a
     changed setting (a test's temporary directory, a new bucket) is followed."""
 
-    def _setup(self):
+    _wrapped: object  # the Storage once set up; `empty` until then
+
+    def _setup(self) -> None:
         self._wrapped = storages["recordings"]
 
 
@@ -61,7 +63,7 @@ def recent_boundary(account: Account, now: datetime | None = None) -> datetime:
     return datetime.combine(today - timedelta(days=RECENT_DAYS), time(0), tzinfo=tz)
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(models.QuerySet["Call"]):
     def for_account(self, account: Account) -> CallQuerySet:
         return self.filter(account=account)
 
@@ -85,7 +87,7 @@ class CallQuerySet(models.QuerySet):
         digits = "".join(c for c in text if c.isdigit())
         if not digits:
             return self.filter(caller_name__icontains=text.strip())
-        number = models.F("caller_number")
+        number: models.F | Replace = models.F("caller_number")
         for separator in (" ", "-", "(", ")", ".", "+"):
             number = Replace(number, models.Value(separator), models.Value(""))
         return self.alias(caller_digits=number).filter(caller_digits__contains=digits)
@@ -143,7 +145,7 @@ class Call(models.Model):
     # The platform's id of the message this call produced; the message may arrive later.
     message_external_id = models.CharField(_("message ID"), max_length=64, blank=True)
 
-    # Telephony figures, in seconds from the start of the call (statistics.md).
+    # Telephony figures, in seconds from the start of the call (docs/statistics.md).
     duration_s = models.PositiveIntegerField(_("duration (s)"))
     busy = models.BooleanField(_("busy"), default=False)
     queued_s = models.PositiveIntegerField(_("queued at (s)"), null=True, blank=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
-from calllog.forms import CallFilterForm, CallReportForm
+from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet, recent_boundary
-from calllog.streaming import stream_file
 from messages_app.models import Message
-from portal.exports import send_report
-from portal.tenancy import AccountRequest, account_view
+from portal import reports
+from portal.pages import render_page
+from portal.reports import EmailReportForm, Report
+from portal.streaming import stream_file
 
 PAGE_SIZE = 50
 
@@ -40,17 +41,16 @@ def _query(request: AccountRequest) -> str:
     return f"?{encoded}" if encoded else ""
 
 
-@require_GET
-@account_view("calls")
-def call_list(request: AccountRequest) -> HttpResponse:
-    form = CallFilterForm(request.GET, account=request.account)
+def _call_list_page(
+    request: AccountRequest, form: CallFilterForm, email_form: EmailReportForm
+) -> HttpResponse:
     query = _query(request)
     context: dict = {
         "form": form,
         "query": query,
         # Opening a call keeps the search, for its "Back to the call log" link.
         "back": f"?{urlencode({'back': query})}" if query else "",
-        "report_form": CallReportForm(),
+        "email_form": email_form,
     }
     if not form.is_valid():
         context["invalid"] = True
@@ -68,8 +68,14 @@ def call_list(request: AccountRequest) -> HttpResponse:
             total_count=totals["recent_count"] + totals["archive_count"],
             total_seconds=totals["recent_seconds"] + totals["archive_seconds"],
         )
-    template = "calllog/call_list.html#results" if request.htmx else "calllog/call_list.html"
-    return render(request, template, context)
+    return render_page(request, "calllog/call_list.html", context)
+
+
+@require_GET
+@account_view("calls")
+def call_list(request: AccountRequest) -> HttpResponse:
+    form = CallFilterForm(request.GET, account=request.account)
+    return _call_list_page(request, form, EmailReportForm(formats=exports.FORMATS))
 
 
 def _call_or_404(request: AccountRequest, call_id: int) -> Call:
@@ -94,7 +100,7 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
             .first()
         )
         if message is not None:
-            # The inbox's stable URL (portal.md): /a/<number>/messages/<id>/.
+            # The message's stable URL: /a/<number>/messages/<id>/.
             message_url = f"{reverse('home', args=[request.account.number])}messages/{message.pk}/"
     log_access(request, Action.VIEWED, call)
     return render(
@@ -141,7 +147,7 @@ def recording_filename(call: Call) -> str:
 
 @require_http_methods(["GET", "HEAD"])
 @account_view("calls")
-def call_recording(request: AccountRequest, call_id: int) -> HttpResponse:
+def call_recording(request: AccountRequest, call_id: int) -> HttpResponseBase:
     """The audio, streamed from storage, with Range support so the player can seek.
 
     Access log rule (one entry per listening, not per range request): a GET with
@@ -176,7 +182,7 @@ def _starts_at_zero(range_header: str) -> bool:
     return spec.startswith("bytes=0-")
 
 
-def _export(request: AccountRequest, fmt: str) -> HttpResponse:
+def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form = CallFilterForm(request.GET, account=request.account)
     if not form.is_valid():
         # The list page shows what is wrong next to the field.
@@ -192,13 +198,13 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @account_view("calls")
-def export_xlsx(request: AccountRequest) -> HttpResponse:
+def export_xlsx(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @require_GET
 @account_view("calls")
-def export_csv(request: AccountRequest) -> HttpResponse:
+def export_csv(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "csv")
 
 
@@ -206,28 +212,22 @@ def export_csv(request: AccountRequest) -> HttpResponse:
 @account_view("calls")
 def email_report(request: AccountRequest) -> HttpResponse:
     """Send the filtered log (the filter is the query string) to an address."""
-    list_url = reverse("calllog:list", args=[request.account.number]) + _query(request)
     form = CallFilterForm(request.GET, account=request.account)
-    report_form = CallReportForm(request.POST)
-    if not form.is_valid() or not report_form.is_valid():
-        if not report_form.is_valid():
-            messages.error(request, _("Enter a valid e-mail address to send the report to."))
-        return redirect(list_url)
-    fmt = report_form.cleaned_data["format"]
-    to = report_form.cleaned_data["email"]
-    export = exports.as_file(request.account, _filtered(request, form), fmt)
-    send_report(
-        to,
-        _("Call log of account %(number)s") % {"number": request.account.number},
-        _("Here is the call log of %(name)s (account %(number)s) you asked for.")
-        % {"name": request.account.name, "number": request.account.number},
-        export,
+    account = request.account
+    names = {"name": account.name, "number": account.number}
+    report = Report(
+        subject=_("Call log of account %(number)s") % names,
+        body=_("Here is the call log of %(name)s (account %(number)s) you asked for.") % names,
+        write=lambda fmt: exports.as_file(account, _filtered(request, form), fmt),
+        detail=_query(request),
     )
-    log_access(
+    return reports.email_report(
         request,
-        Action.EMAILED,
-        object_type="calllog.call",
-        detail=f"{fmt} to {to} {_query(request)}",
+        report if form.is_valid() else None,
+        formats=exports.FORMATS,
+        page=lambda email_form: _call_list_page(request, form, email_form),
+        back_url=reverse("calllog:list", args=[account.number]) + _query(request),
+        log=lambda line: log_access(
+            request, Action.EMAILED, object_type="calllog.call", detail=line
+        ),
     )
-    messages.success(request, _("The report was sent to %(email)s.") % {"email": to})
-    return redirect(list_url)

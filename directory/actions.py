@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import ForeignObjectRel
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -12,6 +13,8 @@ from accounts.models import Account, User
 from directory.models import ChangeRequest, Contact, ContactMethod, InfoPage
 from directory.schemas import ContactIn, InfoPageIn
 from portal.upsert import Outcome, upsert
+from webhooks.models import EventType
+from webhooks.outbox import change_request_data, emit
 
 
 def write_contact(account: Account, external_id: str, data: ContactIn) -> tuple[Contact, Outcome]:
@@ -55,12 +58,12 @@ def is_referenced(contact: Contact) -> bool:
     sections that refer to contacts need not be known here.
     """
     for relation in Contact._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and relation.is_relation):
+        if not isinstance(relation, ForeignObjectRel):
+            continue  # the contact's own fields, not a table pointing at it
+        model = relation.related_model
+        if model is ContactMethod or not isinstance(model, type):
             continue
-        if relation.related_model is ContactMethod:
-            continue
-        manager = relation.related_model._base_manager
-        if manager.filter(**{relation.field.name: contact}).exists():
+        if model._base_manager.filter(**{relation.field.name: contact}).exists():
             return True
     return False
 
@@ -105,6 +108,8 @@ def request_change(
         change = ChangeRequest.objects.create(
             account=account, requested_by=user, subject=subject, info_page=info_page, text=text
         )
+        # The platform learns of it in the same transaction (webhooks/outbox.py).
+        emit(account, EventType.CHANGE_REQUEST_CREATED, change_request_data(change))
         send_change_request(change)
     return change
 

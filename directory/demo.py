@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from directory.actions import write_contact, write_info_page
-from directory.schemas import ContactIn, InfoPageIn
+from directory.schemas import ContactIn, ContactMethodIn, InfoPageIn
 
 # number -> [(name, title, [(kind, value, label)])], in directory order.
 CONTACTS = {
@@ -56,6 +56,22 @@ CONTACTS = {
                 ("email", "bureau@example.com", "Messages de jour"),
                 ("phone", "514 555-0100", "Ligne principale"),
                 ("fax", "514 555-0101", "Télécopieur"),
+            ],
+        ),
+        (
+            "Marie Dubois",
+            "Technicienne (garde)",
+            [
+                ("mobile", "438 555-0121", "Cellulaire"),
+                ("email", "marie.dubois@example.com", ""),
+            ],
+        ),
+        (
+            "Luc Gagnon",
+            "Technicien (garde)",
+            [
+                ("mobile", "438 555-0129", "Cellulaire"),
+                ("email", "l.gagnon@example.com", ""),
             ],
         ),
     ],
@@ -329,7 +345,8 @@ def seed_directory(accounts, rng, stdout) -> None:
                 title=title,
                 position=index * 10,
                 methods=[
-                    {"kind": kind, "value": value, "label": label} for kind, value, label in methods
+                    ContactMethodIn.model_validate({"kind": kind, "value": value, "label": label})
+                    for kind, value, label in methods
                 ],
             )
             write_contact(account, f"c-{number}-{index}", data)
@@ -339,6 +356,6 @@ def seed_directory(accounts, rng, stdout) -> None:
                 f"p-{number}-{index}",
                 InfoPageIn(title=title, body=body, position=index * 10),
             )
-    contacts = sum(map(len, CONTACTS.values()))
-    pages = sum(map(len, INFO_PAGES.values()))
-    stdout.write(f"  directory: {contacts} contacts, {pages} information pages")
+    contact_count = sum(map(len, CONTACTS.values()))
+    page_count = sum(map(len, INFO_PAGES.values()))
+    stdout.write(f"  directory: {contact_count} contacts, {page_count} information pages")

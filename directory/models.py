@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(models.QuerySet["Contact"]):
     def for_account(self, account: Account) -> ContactQuerySet:
         return self.filter(account=account)
 
@@ -116,7 +116,7 @@ def tel_uri(number: str) -> str:
     return f"tel:{digits}{extension}"
 
 
-class InfoPageQuerySet(models.QuerySet):
+class InfoPageQuerySet(models.QuerySet["InfoPage"]):
     def for_account(self, account: Account) -> InfoPageQuerySet:
         return self.filter(account=account)
 
@@ -153,7 +153,7 @@ class InfoPage(models.Model):
         return render_markdown(self.body)
 
 
-class ChangeRequestQuerySet(models.QuerySet):
+class ChangeRequestQuerySet(models.QuerySet["ChangeRequest"]):
     def for_account(self, account: Account) -> ChangeRequestQuerySet:
         return self.filter(account=account)
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from directory.actions import request_change
 from directory.forms import ChangeRequestForm, DirectoryFilterForm
 from directory.models import ChangeRequest, Contact, InfoPage
-from portal.tenancy import AccountRequest, account_view
+from portal.pages import render_page
 
 REQUESTS_PER_PAGE = 25
 
@@ -35,8 +36,7 @@ def _directory_page(request: AccountRequest, change_form: ChangeRequestForm) -> 
         "change_form": change_form,
         "request_url": reverse("directory:request", args=[request.account.number]),
     }
-    template = "directory/directory.html#results" if request.htmx else "directory/directory.html"
-    return render(request, template, context)
+    return render_page(request, "directory/directory.html", context)
 
 
 @account_view("directory")
@@ -129,5 +129,4 @@ def change_requests(request: AccountRequest) -> HttpResponse:
         "requested_by", "info_page"
     )
     page = Paginator(changes, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "directory/requests.html#results" if request.htmx else "directory/requests.html"
-    return render(request, template, {"page": page})
+    return render_page(request, "directory/requests.html", {"page": page})

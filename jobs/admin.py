@@ -30,7 +30,7 @@ class QueuedEmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipients", "created_at", "attempts", "failed_at"]
     list_filter = [("failed_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "recipients"]
-    fields = [
+    readonly_fields = (
         "subject",
         "recipients",
         "mailer",
@@ -38,8 +38,8 @@ class QueuedEmailAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "failed_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     actions = ["send_again"]
 
     def has_add_permission(self, request):

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from jobs.models import ExportJob
+from portal.exports import ExportFile
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class ExportKind:
     key: str
     permission: str  # the section permission a role needs (accounts/roles.py)
     label: str | Promise
-    build: Callable[[ExportRun], object]
+    build: Callable[[ExportRun], ExportFile]
 
 
 _kinds: dict[str, ExportKind] = {}

@@ -20,6 +20,8 @@ class _ExportsStorage(LazyObject):
     """STORAGES["exports"] as configured now: the FileField keeps this proxy, so a
     changed setting (a test's temporary directory, a bucket) is followed."""
 
+    _wrapped: object
+
     def _setup(self):
         self._wrapped = storages["exports"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -43,7 +43,7 @@ class PdfJoiner:
         joiner.finish(title="...")
     """
 
-    def __init__(self, out: BinaryIO):
+    def __init__(self, out: IO[bytes]):
         self.out = out
         self.offsets: dict[int, int] = {}
         self.next_number = _INFO + 1
@@ -66,7 +66,7 @@ class PdfJoiner:
         obj.write_to_stream(self.out)
         self.out.write(b"\nendobj\n")
 
-    def append(self, source: str | Path | BinaryIO) -> int:
+    def append(self, source: str | Path | IO[bytes]) -> int:
         """Copy every page of `source`; returns how many were added."""
         reader = PdfReader(source)
         root = reader.trailer.raw_get("/Root")
@@ -88,16 +88,16 @@ class PdfJoiner:
                     pending.append(value)
                 return IndirectObject(numbers[key], 0, None)
             if isinstance(value, StreamObject):
-                copy = StreamObject()
-                copy.set_data(value._data)
+                stream = StreamObject()
+                stream.set_data(value._data)
                 for key, item in value.items():
-                    copy[key] = remap(item)
-                return copy
+                    stream[key] = remap(item)
+                return stream
             if isinstance(value, DictionaryObject):
-                copy = DictionaryObject()
+                mapping = DictionaryObject()
                 for key, item in value.items():
-                    copy[key] = remap(item)
-                return copy
+                    mapping[key] = remap(item)
+                return mapping
             if isinstance(value, ArrayObject):
                 return ArrayObject(remap(item) for item in value)
             return value
@@ -171,14 +171,14 @@ class PdfJoiner:
         )
 
 
-def render_pdf_in_chunks(
-    chunks: Iterable,
-    render_html: Callable[[object, int], str],
-    out: BinaryIO,
+def render_pdf_in_chunks[Chunk](
+    chunks: Iterable[Chunk],
+    render_html: Callable[[Chunk, int], str],
+    out: IO[bytes],
     work_dir: Path,
     *,
     title: str = "",
-    after_chunk: Callable[[object], None] | None = None,
+    after_chunk: Callable[[Chunk], None] | None = None,
 ) -> int:
     """Render each chunk to its own PDF with WeasyPrint and join them into `out`.
 

@@ -18,10 +18,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from accounts.access import log_access
-from calllog.streaming import Unsatisfiable, parse_range
+from accounts.tenancy import AccountRequest, account_view
 from jobs.exports import ExportKind, kinds
 from jobs.models import ExportJob
-from portal.tenancy import AccountRequest, account_view
+from portal.streaming import Unsatisfiable, parse_range
 
 CHUNK = 64 * 1024
 
@@ -52,11 +52,12 @@ def export_page(request: AccountRequest, job_id: UUID) -> HttpResponse:
 
 @account_view("home")
 @require_safe
-def download(request: AccountRequest, job_id: UUID) -> HttpResponse:
+def download(request: AccountRequest, job_id: UUID) -> HttpResponse | StreamingHttpResponse:
     job, _kind = _job(request, job_id)
     if not job.downloadable:
         raise Http404("Not ready, expired or sent by e-mail")
     size = job.size if job.size is not None else job.file.size
+    response: HttpResponse | StreamingHttpResponse
     try:
         byte_range = parse_range(request.headers.get("Range"), size)
     except Unsatisfiable:
@@ -70,7 +71,7 @@ def download(request: AccountRequest, job_id: UUID) -> HttpResponse:
         if not byte_range:
             log_access(request, "downloaded", job, detail=job.filename)
         response = StreamingHttpResponse(
-            _read(job.file.storage, job.file.name, first, last),
+            _read(job.file.storage, job.file.name or "", first, last),
             status=206 if byte_range else 200,
             content_type=job.content_type,
         )

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Account
 from messages_app.models import Message, MessageEvent, MessageRead
 from portal.upsert import Outcome, upsert
+from webhooks.models import EventType
+from webhooks.outbox import emit, message_acknowledged_data
+
+# The `detail` of the acknowledged events the portal itself adds to a history.
+PORTAL_DETAIL = "portal"
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,57 @@ def add_events(message: Message, events: Iterable) -> int:
     )
     to_add = [event for fingerprint, event in new.items() if fingerprint not in stored]
     MessageEvent.objects.bulk_create(to_add)
+    _acknowledged_by_the_platform(message, to_add)
     return len(to_add)
+
+
+def _acknowledged_by_the_platform(message: Message, added: list[MessageEvent]) -> None:
+    """An "acknowledged" event from the platform acknowledges the message, if nobody had."""
+    acks = sorted(
+        (event for event in added if event.kind == MessageEvent.Kind.ACKNOWLEDGED),
+        key=lambda event: event.at,
+    )
+    if acks and message.acknowledged_at is None:
+        first = acks[0]
+        by = first.target or first.detail[:254]
+        Message.objects.filter(pk=message.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=first.at, acknowledged_by=by
+        )
+        message.acknowledged_at, message.acknowledged_by = first.at, by
+
+
+def acknowledge(message: Message, user, *, now: datetime | None = None) -> bool:
+    """A client user says "got it": once per message, whoever asks and however often.
+
+    The conditional UPDATE is the lock: of many acknowledgements at once, the first one
+    to commit sets the fields and the others find them set and change nothing. The
+    winner adds the "acknowledged" event to the history and writes the platform's
+    `message.acknowledged` event, all in one transaction. Returns whether this call
+    acknowledged the message (False: it already was).
+    """
+    now = now or timezone.now()
+    name = user.display_name()[:254]
+    with transaction.atomic():
+        won = Message.objects.filter(pk=message.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=name, acknowledged_by_user=user
+        )
+        if not won:
+            message.refresh_from_db(
+                fields=["acknowledged_at", "acknowledged_by", "acknowledged_by_user"]
+            )
+            return False
+        message.acknowledged_at, message.acknowledged_by = now, name
+        message.acknowledged_by_user = user
+        MessageEvent.objects.create(
+            account_id=message.account_id,
+            message=message,
+            at=now,
+            kind=MessageEvent.Kind.ACKNOWLEDGED,
+            target=name,
+            detail=PORTAL_DETAIL,
+        )
+        emit(message.account, EventType.MESSAGE_ACKNOWLEDGED, message_acknowledged_data(message))
+    return True
 
 
 def write_message(account: Account, external_id: str, data) -> tuple[Message, Outcome, int]:

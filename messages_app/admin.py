@@ -5,8 +5,7 @@ from messages_app.models import Message, MessageEvent
 
 class MessageEventInline(admin.TabularInline):
     model = MessageEvent
-    fields = ["at", "kind", "target", "detail"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "kind", "target", "detail")
     extra = 0
     can_delete = False
 

@@ -1,18 +1,22 @@
-"""PUT /api/v1/accounts/{number}/messages/{external_id} and POST .../events (platform-api.md)."""
+"""The platform's messages (platform-api.md): PUT one, POST events to it, and read back
+what the portal added (the acknowledgement): GET one, GET the list not yet acknowledged."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
+from django.db.models import Prefetch
 from django.http import Http404
-from ninja import Router, Status
+from django.utils import timezone
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.accounts import account_or_404, status_of
 from api.errors import bad_request
 from api.schemas import Instant, LongText, StrictSchema, Text, Written
 from messages_app.actions import append_events, write_message
-from messages_app.models import Message
+from messages_app.models import Message, MessageEvent
 
 router = Router(tags=["messages"])
 routers = [("", router)]
@@ -105,3 +109,113 @@ def post_events(request, number: int, external_id: str, payload: EventsIn):
     added = append_events(message, payload.events)
     body = {"external_id": message.external_id, "id": message.pk, "events_added": added}
     return Status(201 if added else 200, body)
+
+
+# Reading back (docs/api.md, "Reading back what the portal adds").
+
+# The list answers at most this many messages, newest first.
+LIST_LIMIT = 500
+# Without `since`, the list covers this much time back.
+LIST_DEFAULT_SPAN = timedelta(hours=24)
+
+
+class FieldOut(Schema):
+    label: str
+    value: str
+
+
+class EventOut(Schema):
+    at: datetime
+    kind: EventKind
+    target: str = Field(description="Who it went to; for an acknowledgement, who gave it.")
+    detail: str = Field(description='"portal" for an acknowledgement given in the portal.')
+
+
+class MessageOut(Schema):
+    external_id: str
+    taken_at: datetime
+    taken_by: str
+    subject: str
+    caller_name: str
+    caller_number: str
+    urgent: bool
+    fields: list[FieldOut]
+    events: list[EventOut] = Field(description="The dispatch history, oldest first.")
+    acknowledged_at: datetime | None = Field(description="null while not acknowledged.")
+    acknowledged_by: str | None = Field(description="Who acknowledged it; null while nobody.")
+
+
+class MessageListOut(Schema):
+    since: datetime
+    messages: list[MessageOut] = Field(description=f"Newest first, at most {LIST_LIMIT}.")
+
+
+def _with_history(messages):
+    return messages.prefetch_related(
+        Prefetch("events", queryset=MessageEvent.objects.order_by("at", "pk"))
+    )
+
+
+def message_out(message: Message, tz) -> dict:
+    """A message as stored, its instants in the account's time zone."""
+
+    def local(moment: datetime | None) -> datetime | None:
+        return timezone.localtime(moment, tz) if moment else None
+
+    return {
+        "external_id": message.external_id,
+        "taken_at": local(message.taken_at),
+        "taken_by": message.taken_by,
+        "subject": message.subject,
+        "caller_name": message.caller_name,
+        "caller_number": message.caller_number,
+        "urgent": message.urgent,
+        "fields": [
+            {"label": str(f.get("label", "")), "value": str(f.get("value", ""))}
+            for f in message.fields or []
+            if isinstance(f, dict)
+        ],
+        "events": [
+            {"at": local(e.at), "kind": e.kind, "target": e.target, "detail": e.detail}
+            for e in message.events.all()
+        ],
+        "acknowledged_at": local(message.acknowledged_at),
+        "acknowledged_by": message.acknowledged_by if message.acknowledged_at else None,
+    }
+
+
+@router.get("/accounts/{number}/messages/{external_id}", response=MessageOut)
+def get_message(request, number: int, external_id: str):
+    """The message as stored, with its merged history and its acknowledgement."""
+    account = account_or_404(number)
+    message = (
+        _with_history(Message.objects.for_account(account)).filter(external_id=external_id).first()
+    )
+    if message is None:
+        raise Http404(f"No message {external_id} in account {number}.")
+    return message_out(message, account.tzinfo)
+
+
+@router.get("/accounts/{number}/messages", response=MessageListOut)
+def list_messages(
+    request,
+    number: int,
+    acknowledged: bool | None = None,
+    since: Instant | None = None,
+):
+    """The account's messages taken since `since` (default: 24 hours ago), newest first,
+    at most 500; `acknowledged=false` keeps those nobody has acknowledged yet (what a
+    platform that takes no webhooks polls to know whom to stop calling)."""
+    account = account_or_404(number)
+    since = since or timezone.now() - LIST_DEFAULT_SPAN
+    messages = Message.objects.for_account(account).retained().taken_between(since, None)
+    if acknowledged is False:
+        messages = messages.unacknowledged()
+    elif acknowledged is True:
+        messages = messages.acknowledged()
+    page = _with_history(messages.order_by("-taken_at", "-pk"))[:LIST_LIMIT]
+    tz = account.tzinfo
+    return {
+        "since": timezone.localtime(since, tz),
+        "messages": [message_out(message, tz) for message in page],
+    }

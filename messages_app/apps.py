@@ -7,6 +7,7 @@ class Config(AppConfig):
     verbose_name = _("Messages")
 
     def ready(self) -> None:
+        from messages_app import live
         from messages_app.actions import purge_messages
         from messages_app.demo import seed_messages
         from messages_app.panel import unread_panel
@@ -26,6 +27,7 @@ class Config(AppConfig):
                 namespaces=("messages",),
                 panel=unread_panel,
                 panel_template="messages_app/panel.html",
+                home_context=live.home_context,
             )
         )
         register_purger("messages", purge_messages)

@@ -8,6 +8,7 @@ day's content comes from a generator seeded with that day, so it stays the same.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -111,7 +112,8 @@ class Profile:
     pager: str
     french: bool
     per_day: tuple[int, int]
-    make: object  # function(rng, person) -> (subject, urgent, fields)
+    # (rng, person, urgent?) -> subject, urgent, fields
+    make: Callable[..., tuple[str, bool, list[tuple[str, str]]]]
 
 
 def _person(rng: random.Random, french: bool) -> dict:

@@ -10,19 +10,22 @@ import tempfile
 from collections.abc import Callable, Iterator
 from itertools import batched
 from pathlib import Path
+from typing import IO, Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.models import Account, User
 from jobs.exports import ExportRun, register
 from jobs.pdf import render_pdf_in_chunks
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
 from portal.exports import CSV_TYPE, PDF_TYPE, ExportFile, export_filename, stream_csv, write_xlsx
+from portal.exports import csv_file as write_csv_file
 
 FORMATS = ("xlsx", "csv", "pdf")
 CHUNK = 500
@@ -32,8 +35,10 @@ PDF_CHUNK = 250
 PDF_FIRST_CHUNKS = (50, 100, 200)
 # Above this many messages a spreadsheet takes over about 2 seconds: the worker makes it.
 INLINE_ROWS = 10_000
-FILTER_NAMES = ("from", "to", "q", "urgent", "unread")
+# The inbox filter's parameters: kept in the page's links and read back by the worker.
+FILTER_NAMES = ("from", "to", "q", "urgent", "unread", "unacknowledged")
 MAX_IDS = 1000
+COLUMN_WIDTHS: dict[int, float] = {0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60, 8: 20, 9: 24}
 
 
 def ticked(*queries: QueryDict) -> list[int]:
@@ -45,7 +50,7 @@ def ticked(*queries: QueryDict) -> list[int]:
 
 
 def selection(
-    account, user, query: QueryDict, *more: QueryDict
+    account: Account, user: User, query: QueryDict, *more: QueryDict
 ) -> tuple[InboxFilterForm, MessageQuerySet, str]:
     """The filter form bound to `query`, the messages it (and the ticked ids) selects
     (none when the filter is invalid), and the selection in words for the access log."""
@@ -82,6 +87,8 @@ def header() -> list[str]:
         _("Caller number"),
         _("Urgent"),
         _("Fields"),
+        _("Acknowledged at"),
+        _("Acknowledged by"),
     ]
 
 
@@ -89,7 +96,7 @@ def fields_text(message: Message) -> str:
     return "\n".join(f"{f.get('label', '')}: {f.get('value', '')}" for f in message.fields or [])
 
 
-def rows(messages: MessageQuerySet, account) -> Iterator[list]:
+def rows(messages: MessageQuerySet, account: Account) -> Iterator[list]:
     tz = account.tzinfo
     yes, no = _("Yes"), _("No")
     for message in messages.iterator(chunk_size=CHUNK):
@@ -102,38 +109,37 @@ def rows(messages: MessageQuerySet, account) -> Iterator[list]:
             message.caller_number,
             yes if message.urgent else no,
             fields_text(message),
+            timezone.localtime(message.acknowledged_at, tz) if message.acknowledged_at else None,
+            message.acknowledged_by,
         ]
 
 
-def xlsx(messages: MessageQuerySet, account) -> ExportFile:
+def xlsx(messages: MessageQuerySet, account: Account) -> ExportFile:
     return write_xlsx(
         [(_("Messages"), header(), rows(messages, account))],
         export_filename(account, "messages", "xlsx"),
-        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60},
+        column_widths=COLUMN_WIDTHS,
     )
 
 
-def csv_response(messages: MessageQuerySet, account) -> HttpResponse:
+def csv_response(messages: MessageQuerySet, account: Account) -> StreamingHttpResponse:
     return stream_csv(
         header(), rows(messages, account), export_filename(account, "messages", "csv")
     )
 
 
-def csv_file(messages: MessageQuerySet, account) -> ExportFile:
+def csv_file(messages: MessageQuerySet, account: Account) -> ExportFile:
     """The same CSV as the download, held in memory to attach to an e-mail."""
-    response = csv_response(messages, account)
-    return ExportFile(
-        filename=export_filename(account, "messages", "csv"),
-        content_type=CSV_TYPE,
-        content=b"".join(response.streaming_content),
+    return write_csv_file(
+        header(), rows(messages, account), export_filename(account, "messages", "csv")
     )
 
 
 def write_pdf(
     messages: MessageQuerySet,
-    account,
+    account: Account,
     description: str,
-    out,
+    out: IO[bytes],
     work_dir: Path,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
@@ -157,17 +163,15 @@ def write_pdf(
         return [by_id[pk] for pk in chunk_ids if pk in by_id]
 
     def render(chunk_ids: tuple[int, ...], first_page: int) -> str:
-        return render_to_string(
-            "messages_app/export_pdf.html",
-            {
-                "account": account,
-                "messages": chunk_messages(chunk_ids),
-                "description": description,
-                "now": now,
-                "total": total,
-                "first_page": first_page,
-            },
-        )
+        context: dict[str, Any] = {
+            "account": account,
+            "messages": chunk_messages(chunk_ids),
+            "description": description,
+            "now": now,
+            "total": total,
+            "first_page": first_page,
+        }
+        return render_to_string("messages_app/export_pdf.html", context)
 
     def after(chunk_ids: tuple[int, ...]) -> None:
         nonlocal done
@@ -190,7 +194,9 @@ def _growing_chunks(ids: list[int]) -> Iterator[tuple[int, ...]]:
     yield from batched(ids[start:], PDF_CHUNK)
 
 
-def pdf(messages: MessageQuerySet, account, request: HttpRequest, description: str) -> ExportFile:
+def pdf(
+    messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
+) -> ExportFile:
     """The PDF made in the request (the e-mailed report), in a temporary file."""
     handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)  # noqa: SIM115
     with handle, tempfile.TemporaryDirectory() as work:
@@ -203,7 +209,7 @@ def pdf(messages: MessageQuerySet, account, request: HttpRequest, description: s
 
 
 def export_file(
-    fmt: str, messages: MessageQuerySet, account, request: HttpRequest, description: str
+    fmt: str, messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
 ) -> ExportFile:
     if fmt == "csv":
         return csv_file(messages, account)
@@ -247,7 +253,7 @@ def xlsx_job(run: ExportRun) -> ExportFile:
     return write_xlsx(
         [(_("Messages"), header(), _counted(rows(selected, run.account), run, total))],
         export_filename(run.account, "messages", "xlsx"),
-        column_widths={0: 12, 1: 20, 3: 40, 4: 24, 5: 18, 7: 60},
+        column_widths=COLUMN_WIDTHS,
     )
 
 
@@ -259,6 +265,6 @@ def csv_job(run: ExportRun) -> ExportFile:
     path = run.work_dir / "messages.csv"
     response = stream_csv(header(), _counted(rows(selected, run.account), run, total), filename)
     with path.open("wb") as out:
-        for chunk in response.streaming_content:
+        for chunk in response:
             out.write(chunk)
     return ExportFile(filename=filename, content_type=CSV_TYPE, path=path)

@@ -62,6 +62,16 @@ class MessageQuerySet(models.QuerySet):
     def unread_by(self, user) -> MessageQuerySet:
         return self.with_read_state(user).filter(is_read=False)
 
+    def unacknowledged(self) -> MessageQuerySet:
+        return self.filter(acknowledged_at__isnull=True)
+
+    def acknowledged(self) -> MessageQuerySet:
+        return self.filter(acknowledged_at__isnull=False)
+
+    def newest_id(self) -> int:
+        """The id of the newest message stored (0 when none): what the live inbox watches."""
+        return self.order_by("-pk").values_list("pk", flat=True).first() or 0
+
 
 class Message(models.Model):
     account = models.ForeignKey(
@@ -78,6 +88,18 @@ class Message(models.Model):
     fields = models.JSONField(_("fields"), default=list, blank=True)
     # normalise() of subject, caller and field values, kept by save(): what search reads.
     search_text = models.TextField(editable=False, default="")
+    # The first acknowledgement, by a client user in the portal (actions.acknowledge) or
+    # recorded by the platform as an "acknowledged" event; never changed afterwards.
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=254, blank=True)
+    acknowledged_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by (user)"),
+    )
 
     objects = MessageQuerySet.as_manager()
 
@@ -90,7 +112,17 @@ class Message(models.Model):
                 fields=["account", "external_id"], name="message_external_id_unique"
             )
         ]
-        indexes = [models.Index(fields=["account", "-taken_at"], name="message_account_taken")]
+        indexes = [
+            models.Index(fields=["account", "-taken_at"], name="message_account_taken"),
+            # The live inbox's poll: "anything newer than id N in this account?"
+            models.Index(fields=["account", "-id"], name="message_account_newest"),
+            # The home page's urgent messages still waiting for an acknowledgement.
+            models.Index(
+                fields=["account", "-taken_at"],
+                condition=models.Q(urgent=True, acknowledged_at__isnull=True),
+                name="message_urgent_unacknowledged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.external_id} {self.subject}"

@@ -6,20 +6,24 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import log_access
+from accounts.access import Action, log_access
+from accounts.tenancy import AccountRequest, account_view
 from jobs.exports import start_export
-from messages_app import exports
+from messages_app import exports, live
+from messages_app.actions import acknowledge as acknowledge_message
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
-from portal.exports import EmailReportForm, send_report
-from portal.tenancy import AccountRequest, account_view
+from portal import reports
+from portal.pages import render_page
+from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
 FILTER_NAMES = exports.FILTER_NAMES
@@ -35,15 +39,18 @@ def _filtered(request: AccountRequest, query: QueryDict) -> tuple[InboxFilterFor
     return form, selected
 
 
-def _selection(request: AccountRequest, query: QueryDict, *more: QueryDict):
+def _selection(
+    request: AccountRequest, query: QueryDict, *more: QueryDict
+) -> tuple[InboxFilterForm, MessageQuerySet, str]:
     return exports.selection(request.account, request.user, query, *more)
 
 
 def _filter_query(query: QueryDict) -> str:
     kept = QueryDict(mutable=True)
     for name in FILTER_NAMES:
-        if query.get(name):
-            kept[name] = query[name]
+        value = query.get(name)
+        if value:
+            kept[name] = value
     return kept.urlencode()
 
 
@@ -52,13 +59,24 @@ def _inbox_url(request: AccountRequest, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def _inbox_context(request: AccountRequest, form: InboxFilterForm, selected, email_form) -> dict:
+def _inbox_context(
+    request: AccountRequest,
+    form: InboxFilterForm,
+    selected: MessageQuerySet,
+    email_form: EmailReportForm,
+) -> dict[str, object]:
     page = Paginator(selected, PER_PAGE).get_page(request.GET.get("page"))
+    query = _filter_query(request.GET)
+    page_query = "&".join(part for part in (query, f"page={page.number}") if part)
     return {
         "form": form,
         "page": page,
         "email_form": email_form,
-        "filter_query": _filter_query(request.GET),
+        "filter_query": query,
+        # This very view of the inbox: what the live refresh and the row actions come back to.
+        "here": _inbox_url(request, page_query),
+        "newest_id": live.newest_id(request.account),
+        "poll_seconds": live.POLL_SECONDS,
         "filter_items": [
             (name, request.GET[name]) for name in FILTER_NAMES if request.GET.get(name)
         ],
@@ -66,19 +84,21 @@ def _inbox_context(request: AccountRequest, form: InboxFilterForm, selected, ema
     }
 
 
-def _pdf_too_big() -> str:
-    return _(
-        "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
-        "need, or choose Excel or CSV."
-    ) % {"limit": PDF_LIMIT}
+def _too_big(fmt: str, selected: MessageQuerySet) -> str | None:
+    """Why the e-mailed report cannot hold the selection in this format, if it cannot."""
+    if fmt == "pdf" and selected.count() > PDF_LIMIT:
+        return _(
+            "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
+            "need, or choose Excel or CSV."
+        ) % {"limit": PDF_LIMIT}
+    return None
 
 
 @account_view("messages")
 def inbox(request: AccountRequest) -> HttpResponse:
     form, selected = _filtered(request, request.GET)
-    context = _inbox_context(request, form, selected, EmailReportForm())
-    template = "messages_app/inbox.html#results" if request.htmx else "messages_app/inbox.html"
-    return render(request, template, context)
+    context = _inbox_context(request, form, selected, EmailReportForm(formats=exports.FORMATS))
+    return render_page(request, "messages_app/inbox.html", context)
 
 
 @account_view("messages")
@@ -96,8 +116,58 @@ def detail(request: AccountRequest, message_id: int) -> HttpResponse:
         "events": message.events.all(),
         "filter_query": _filter_query(request.GET),
     }
-    template = "messages_app/detail.html#message" if request.htmx else "messages_app/detail.html"
-    return render(request, template, context)
+    return render_page(request, "messages_app/detail.html", context, partial="message")
+
+
+@account_view("messages")
+@require_POST
+def acknowledge(request: AccountRequest, message_id: int) -> HttpResponse:
+    """ "Got it": from the message's page or its inbox row (once; a repeat changes nothing)."""
+    message = get_object_or_404(
+        Message.objects.for_account(request.account).retained(), pk=message_id
+    )
+    if acknowledge_message(message, request.user):
+        log_access(request, "changed", message, detail="acknowledged")
+        news = _("Message %(id)s is acknowledged: the answering service knows you have it.")
+    else:
+        news = _("Message %(id)s was already acknowledged by %(name)s.")
+    back = _back_to(request, request.POST.get("next", ""))
+    if request.htmx and request.POST.get("shown_in") == "inbox":
+        row = Message.objects.with_read_state(request.user).get(pk=message.pk)
+        context = {"message": row, "here": back, "filter_query": _filter_query(request.GET)}
+        return render(request, "messages_app/inbox.html#row", context)
+    if request.htmx:
+        context = {
+            "message": message,
+            "events": message.events.order_by("at", "pk"),
+            "filter_query": _filter_query(request.GET),
+        }
+        return render(request, "messages_app/detail.html#message", context)
+    flash.success(request, news % {"id": message.external_id, "name": message.acknowledged_by})
+    return redirect(back)
+
+
+def _back_to(request: AccountRequest, url: str) -> str:
+    """Where a row action returns: the inbox page it came from, never anywhere else."""
+    inbox = reverse("messages:inbox", args=[request.account.number])
+    if url.startswith(inbox) and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return _inbox_url(request, _filter_query(request.GET))
+
+
+@account_view("messages")
+@require_GET
+def poll(request: AccountRequest) -> HttpResponse:
+    """The live inbox asks every few seconds: "anything newer than message N?"
+
+    One indexed query; "nothing new" is an empty 204 (htmx leaves the page alone).
+    Otherwise an empty 200 whose HX-Trigger tells the page to refresh what it shows.
+    """
+    request.keeps_session_idle = True  # a page left open still signs out when idle
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return HttpResponseBadRequest(_("after must be the id of a message."))
+    return live.answer(request.account, int(after))
 
 
 @account_view("messages")
@@ -110,7 +180,7 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 
 @account_view("messages")
-def export(request: AccountRequest, fmt: str) -> HttpResponse:
+def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     """Small spreadsheets at once; PDFs and big spreadsheets on the worker (any size)."""
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
@@ -132,29 +202,24 @@ def export(request: AccountRequest, fmt: str) -> HttpResponse:
 @account_view("messages")
 @require_POST
 def email_report(request: AccountRequest) -> HttpResponse:
-    """Send the filtered (or ticked) messages as an attachment; the filter is in the URL."""
+    """E-mail the filtered (or ticked) messages as an attachment; the filter is in the URL."""
     form, selected, detail = _selection(request, request.GET, request.POST)
-    email_form = EmailReportForm(request.POST)
-    if (
-        email_form.is_valid()
-        and email_form.cleaned_data["format"] == "pdf"
-        and selected.count() > PDF_LIMIT
-    ):
-        email_form.add_error("format", _pdf_too_big())
-    if not (form.is_valid() and email_form.is_valid()):
-        return render(
-            request, "messages_app/inbox.html", _inbox_context(request, form, selected, email_form)
-        )
-    to, fmt = email_form.cleaned_data["email"], email_form.cleaned_data["format"]
     account = request.account
-    export_file = exports.export_file(fmt, selected, account, request, detail)
-    names = {"name": account.name, "number": account.number}
-    send_report(
-        to,
-        _("Messages of %(name)s (account %(number)s)") % names,
-        _("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
-        export_file,
+    report = Report(
+        subject=_("Messages of %(name)s (account %(number)s)")
+        % {"name": account.name, "number": account.number},
+        body=_("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
+        write=lambda fmt: exports.export_file(fmt, selected, account, request, detail),
+        detail=detail,
+        refuse=lambda fmt: _too_big(fmt, selected),
     )
-    log_access(request, "emailed", object_type=OBJECT_TYPE, detail=f"{fmt} to {to}: {detail}")
-    flash.success(request, _("The report was sent to %(email)s.") % {"email": to})
-    return redirect(_inbox_url(request, _filter_query(request.GET)))
+    return reports.email_report(
+        request,
+        report if form.is_valid() else None,
+        formats=exports.FORMATS,
+        page=lambda email_form: render(
+            request, "messages_app/inbox.html", _inbox_context(request, form, selected, email_form)
+        ),
+        back_url=_inbox_url(request, _filter_query(request.GET)),
+        log=lambda line: log_access(request, Action.EMAILED, object_type=OBJECT_TYPE, detail=line),
+    )

@@ -7,13 +7,21 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oncall.models import Assignment, Schedule, Shift, ShiftComment
+from oncall import actions
+from oncall.models import (
+    Assignment,
+    ChangeNotice,
+    FeedLink,
+    GapAlert,
+    Schedule,
+    Shift,
+    ShiftComment,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -29,7 +37,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    fields = [
+    fields = readonly_fields = (
         "rank",
         "kind",
         "contact",
@@ -40,14 +48,12 @@ class AssignmentInline(ReadOnlyInline):
         "created_by",
         "ended_at",
         "ended_by",
-    ]
-    readonly_fields = fields
+    )
 
 
 class CommentInline(ReadOnlyInline):
     model = ShiftComment
-    fields = ["created_at", "author", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "author", "text")
 
 
 @admin.register(Schedule)
@@ -58,53 +64,31 @@ class ScheduleAdmin(admin.ModelAdmin):
     list_select_related = ["account"]
     autocomplete_fields = ["account"]
 
+    def save_model(self, request, obj, form, change):
+        actions.save_schedule(obj, by=request.user)
+
 
 class ShiftAdminForm(forms.ModelForm):
+    """Staff's shift form: the model's clean() applies oncall.actions.check_shift, so what
+    the API refuses (an overlap, an override left outside, a rank still in use) is refused
+    here too, next to the field."""
+
     class Meta:
         model = Shift
         fields = ["schedule", "external_id", "starts_at", "ends_at", "ranks"]
 
     def clean(self):
-        cleaned = super().clean()
-        schedule = cleaned.get("schedule")
+        super().clean()
+        schedule = self.cleaned_data.get("schedule") or (
+            self.instance.schedule if self.instance.pk else None
+        )
         if schedule is not None:
             self.instance.account_id = schedule.account_id
-        return cleaned
+        return self.cleaned_data
 
 
 class RepeatForm(forms.Form):
     times = forms.IntegerField(label=_("How many copies"), min_value=1, max_value=52, initial=4)
-
-
-def repeat_shifts(shift: Shift, step: timedelta, times: int) -> tuple[list[Shift], list[str]]:
-    """Copies of `shift` every `step` (day or week), same local wall-clock times across DST."""
-    tz = shift.schedule.tzinfo
-    local_start = timezone.localtime(shift.starts_at, tz).replace(tzinfo=None)
-    local_end = timezone.localtime(shift.ends_at, tz).replace(tzinfo=None)
-    created, skipped = [], []
-    for i in range(1, times + 1):
-        start = timezone.make_aware(local_start + step * i, tz)
-        end = timezone.make_aware(local_end + step * i, tz)
-        external_id = f"{shift.external_id[:40]}@{start:%Y%m%dT%H%M}"
-        with transaction.atomic():
-            Schedule.objects.select_for_update().filter(pk=shift.schedule_id).first()
-            copy = Shift(
-                account_id=shift.account_id,
-                schedule_id=shift.schedule_id,
-                external_id=external_id,
-                starts_at=start,
-                ends_at=end,
-                ranks=shift.ranks,
-            )
-            exists = Shift.objects.filter(
-                schedule_id=shift.schedule_id, external_id=external_id
-            ).exists()
-            if exists or copy.overlapping_shifts().exists():
-                skipped.append(f"{start:%Y-%m-%d %H:%M}")
-                continue
-            copy.save()
-            created.append(copy)
-    return created, skipped
 
 
 def _repeat_action(step: timedelta, description):
@@ -113,9 +97,12 @@ def _repeat_action(step: timedelta, description):
         if form.is_bound and form.is_valid():
             total, skipped = 0, []
             for shift in queryset.select_related("schedule__account"):
-                made, missed = repeat_shifts(shift, step, form.cleaned_data["times"])
+                made, missed = actions.repeat_shift(
+                    shift, step, form.cleaned_data["times"], by=request.user
+                )
                 total += len(made)
-                skipped += missed
+                tz = shift.schedule.tzinfo
+                skipped += [f"{timezone.localtime(m, tz):%Y-%m-%d %H:%M}" for m in missed]
             modeladmin.message_user(
                 request, gettext("%(n)d shifts created.") % {"n": total}, messages.SUCCESS
             )
@@ -141,9 +128,8 @@ def _repeat_action(step: timedelta, description):
             },
         )
 
-    action.short_description = description
     action.__name__ = f"repeat_every_{step.days}_days"
-    return action
+    return admin.action(description=description)(action)
 
 
 @admin.register(Shift)
@@ -161,9 +147,12 @@ class ShiftAdmin(admin.ModelAdmin):
         _repeat_action(timedelta(days=1), _("Repeat this shift every day for N times")),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A shift stays in its schedule: its people are that account's contacts.
+        return ["schedule"] if obj is not None and obj.pk else []
+
     def save_model(self, request, obj, form, change):
-        obj.account_id = obj.schedule.account_id
-        super().save_model(request, obj, form, change)
+        actions.save_shift(obj, by=request.user)
 
 
 @admin.register(Assignment)
@@ -192,3 +181,65 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(FeedLink)
+class FeedLinkAdmin(admin.ModelAdmin):
+    """Calendar feed links: who made them and when; the token itself is never stored."""
+
+    list_display = [
+        "schedule",
+        "contact",
+        "include_methods",
+        "created_at",
+        "created_by",
+        "revoked_at",
+    ]
+    list_filter = ["include_methods"]
+    search_fields = ["schedule__name", "contact__name", "schedule__account__number"]
+    list_select_related = ["schedule", "contact", "created_by"]
+    readonly_fields = [
+        "account",
+        "schedule",
+        "contact",
+        "include_methods",
+        "created_at",
+        "created_by",
+        "revoked_at",
+        "revoked_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ChangeNotice)
+class ChangeNoticeAdmin(ReadOnlyAdmin):
+    """What each contact was (or will be) e-mailed about their time on call."""
+
+    list_display = ["contact", "schedule", "rank", "gained", "start", "end", "by", "sent_at"]
+    list_filter = ["gained", "schedule"]
+    search_fields = ["contact__name", "schedule__name"]
+    list_select_related = ["contact", "schedule", "by"]
+
+
+@admin.register(GapAlert)
+class GapAlertAdmin(ReadOnlyAdmin):
+    """Gaps already e-mailed to the managers (not sent again within a day)."""
+
+    list_display = ["shift", "account", "sent_at"]
+    list_select_related = ["shift__schedule", "account"]

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime
+from typing import Annotated
 
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router, Status
 from pydantic import Field, field_validator
 
 from accounts.models import Account
 from api.accounts import account_or_404, status_of
-from api.errors import bad_request
 from api.schemas import ExternalId, Instant, StrictSchema, Written
-from oncall.models import MAX_RANKS, Schedule, Shift
+from oncall import actions
+from oncall.models import MAX_RANKS, Schedule
 from oncall.resolver import who_is_on_call
-from portal.upsert import Outcome, upsert
 
 router = Router(tags=["on call"])
 routers = [("", router)]
@@ -41,17 +40,6 @@ class ShiftIn(StrictSchema):
     ranks: int = Field(default=1, ge=1, le=MAX_RANKS)
 
 
-def write_schedule(
-    account: Account, external_id: str, data: ScheduleIn
-) -> tuple[Schedule, Outcome]:
-    with transaction.atomic():
-        return upsert(
-            Schedule,
-            {"account": account, "external_id": external_id},
-            {"name": data.name, "timezone": data.timezone or account.timezone},
-        )
-
-
 def schedule_or_404(account: Account, external_id: str) -> Schedule:
     schedule = (
         Schedule.objects.for_account(account)
@@ -64,60 +52,16 @@ def schedule_or_404(account: Account, external_id: str) -> Schedule:
     return schedule
 
 
-def write_shift(schedule: Schedule, external_id: str, data: ShiftIn) -> tuple[Shift, Outcome]:
-    """Create or move a shift; refused (ApiError 400) if it would overlap or strand an override."""
-    starts_at, ends_at = data.starts_at, data.ends_at
-    if ends_at <= starts_at:
-        raise bad_request("ends_at", "ends_at must be after starts_at.")
-    with transaction.atomic():
-        # One writer per schedule at a time: the overlap check below cannot race.
-        Schedule.objects.select_for_update().filter(pk=schedule.pk).first()
-        existing = Shift.objects.filter(schedule=schedule, external_id=external_id).first()
-        others = Shift.objects.filter(schedule=schedule).overlapping(starts_at, ends_at)
-        if existing is not None:
-            others = others.exclude(pk=existing.pk)
-        if others.exists():
-            raise bad_request("starts_at", "This shift overlaps another shift of the schedule.")
-        if existing is not None:
-            _check_overrides_fit(existing, starts_at, ends_at, data.ranks)
-        try:
-            with transaction.atomic():
-                return upsert(
-                    Shift,
-                    {"schedule": schedule, "external_id": external_id},
-                    {
-                        "account": schedule.account,
-                        "starts_at": starts_at,
-                        "ends_at": ends_at,
-                        "ranks": data.ranks,
-                    },
-                )
-        except IntegrityError as error:  # the database's own no-overlap constraint (PostgreSQL)
-            raise bad_request(
-                "starts_at", "This shift overlaps another shift of the schedule."
-            ) from error
-
-
-def _check_overrides_fit(shift: Shift, starts_at: datetime, ends_at: datetime, ranks: int) -> None:
-    for row in shift.assignments.all():
-        start, end = row.effective(shift)
-        if start >= end:
-            continue  # never in force: nothing to keep
-        if row.is_override and (row.start < starts_at or row.end > ends_at):
-            raise bad_request("starts_at", "An override of this shift would fall outside it.")
-        if row.rank > ranks:
-            raise bad_request("ranks", f"Rank {row.rank} of this shift has assignments.")
-
-
 @router.put("/accounts/{number}/schedules/{external_id}", response={200: Written, 201: Written})
 def put_schedule(request, number: int, external_id: ExternalId, payload: ScheduleIn):
     account = account_or_404(number)
-    schedule, outcome = write_schedule(account, external_id, payload)
-    return status_of(outcome), {
-        "external_id": schedule.external_id,
-        "id": schedule.pk,
-        "outcome": outcome.value,
-    }
+    schedule, outcome = actions.write_schedule(
+        account, external_id, name=payload.name, zone=payload.timezone
+    )
+    return Status(
+        status_of(outcome),
+        {"external_id": schedule.external_id, "id": schedule.pk, "outcome": outcome.value},
+    )
 
 
 @router.put(
@@ -125,21 +69,26 @@ def put_schedule(request, number: int, external_id: ExternalId, payload: Schedul
 )
 def put_shift(request, number: int, sid: str, external_id: ExternalId, payload: ShiftIn):
     schedule = schedule_or_404(account_or_404(number), sid)
-    shift, outcome = write_shift(schedule, external_id, payload)
-    return status_of(outcome), {
-        "external_id": shift.external_id,
-        "id": shift.pk,
-        "outcome": outcome.value,
-    }
+    shift, outcome = actions.write_shift(
+        schedule,
+        external_id,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        ranks=payload.ranks,
+    )
+    return Status(
+        status_of(outcome),
+        {"external_id": shift.external_id, "id": shift.pk, "outcome": outcome.value},
+    )
 
 
 def _iso(moment: datetime | None, tz) -> str | None:
     return timezone.localtime(moment, tz).isoformat() if moment else None
 
 
-def on_call_answer(schedule: Schedule, at: datetime) -> dict:
+def on_call_answer(schedule: Schedule, at: datetime, as_of: datetime | None = None) -> dict:
     tz = schedule.tzinfo
-    answer = who_is_on_call(schedule, at, with_methods=True)
+    answer = who_is_on_call(schedule, at, as_seen_at=as_of, with_methods=True)
     shift = answer.shift
     return {
         "at": _iso(at, tz),
@@ -172,7 +121,28 @@ def on_call_answer(schedule: Schedule, at: datetime) -> dict:
     }
 
 
-@router.get("/accounts/{number}/schedules/{sid}/on-call")
-def get_on_call(request, number: int, sid: str, at: Instant | None = None):
+@router.get(
+    "/accounts/{number}/schedules/{sid}/on-call",
+    summary="Who is on call",
+    description=(
+        "Who the agents call at the instant `at` (default: now), rank by rank, with the "
+        "contact's methods and until when that person is on call. With `as_of`, the answer "
+        "the portal gave at that earlier instant: only the changes made by then count, "
+        "including any unassignment made by then, and nothing made later. Times are written "
+        "in the schedule's time zone."
+    ),
+)
+def get_on_call(
+    request,
+    number: int,
+    sid: str,
+    at: Annotated[
+        Instant | None, Query(description="The instant asked about (default: now).")
+    ] = None,
+    as_of: Annotated[
+        Instant | None,
+        Query(description="Answer as the portal would have answered at this instant."),
+    ] = None,
+):
     schedule = schedule_or_404(account_or_404(number), sid)
-    return on_call_answer(schedule, at or timezone.now())
+    return on_call_answer(schedule, at or timezone.now(), as_of)

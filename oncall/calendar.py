@@ -17,15 +17,28 @@ from django.utils.translation import gettext_lazy as _
 
 from oncall.models import Schedule, Shift
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, Segment, local_day_bounds
+from portal.filters import EARLIEST, LATEST
 
 VIEWS = ("day", "week", "month", "list")
 LIST_DAYS = 28
+# The calendar shows the years shifts may lie in (oncall.models.EARLIEST..LATEST), the
+# portal's date range (portal.filters), so no view, step or grid ever reaches a date
+# Python cannot hold.
+FIRST_DAY, LAST_DAY = EARLIEST, LATEST
 
 COLOUR_LABELS = {
     GREEN: _("Covered"),
     YELLOW: _("Partly covered"),
     RED: _("Not covered"),
 }
+
+
+def _within_range(value: date) -> None:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
 
 
 class PeriodForm(forms.Form):
@@ -39,7 +52,9 @@ class PeriodForm(forms.Form):
             ("list", _("List")),
         ],
     )
-    date = forms.DateField(label=_("Date"), required=False, input_formats=["%Y-%m-%d"])
+    date = forms.DateField(
+        label=_("Date"), required=False, input_formats=["%Y-%m-%d"], validators=[_within_range]
+    )
     gaps = forms.BooleanField(label=_("Only shifts not fully covered"), required=False)
 
 
@@ -112,8 +127,12 @@ class ShiftRow:
     shift: Shift
     ranks: list[RankRow]
     comment_count: int
-    fully_covered: bool
+    colour: str  # the legend's: green covered, yellow partly, red not at all
     now_on_call: list = field(default_factory=list)
+
+    @property
+    def fully_covered(self) -> bool:
+        return self.colour == GREEN
 
 
 @dataclass
@@ -125,7 +144,7 @@ class DayCell:
 
     @property
     def colour_label(self):
-        return COLOUR_LABELS.get(self.colour, "")
+        return COLOUR_LABELS.get(self.colour, "") if self.colour else ""
 
 
 @dataclass
@@ -142,6 +161,7 @@ def shifts_between(schedule: Schedule, start: datetime, end: datetime):
     return (
         Shift.objects.filter(schedule=schedule)
         .overlapping(start, end)
+        .displayable("calendar")
         .annotate(comment_count=Count("comments"))
         .order_by("starts_at")
     )
@@ -169,7 +189,7 @@ def build(
             shift=shift,
             ranks=[RankRow(rank, coverage.segments(shift, rank)) for rank in shift.rank_numbers],
             comment_count=shift.comment_count,
-            fully_covered=coverage.is_fully_covered(shift),
+            colour=coverage.shift_colour(shift),
             now_on_call=coverage.on_call(shift, now) if shift.is_running(now) else [],
         )
     cells = []

@@ -1,9 +1,10 @@
 """Demo on-call schedules: weekly Monday 07:30 rotations over the past month and next two.
 
 Some weeks assigned, some overridden for a Saturday night, some empty, so the calendar
-shows green, yellow and red days. Shifts are written through write_shift (as the API does)
-and people through the actions, acting as the account's manager at a moment before the
-shift starts. Idempotent: a shift that already has assignment rows or comments is left alone.
+shows green, yellow and red days. Everything is written through oncall.actions, as the API
+and the pages do, acting as the account's manager at a moment before the shift starts, and
+without change e-mails (the demo's past is not news). Idempotent: a shift that already has
+assignment rows or comments is left alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from directory.models import Contact
 from oncall import actions
-from oncall.api import ScheduleIn, ShiftIn, write_schedule, write_shift
 from oncall.models import Shift
 
 PAST_WEEKS = 4
@@ -60,9 +60,7 @@ def seed_oncall(accounts: dict, rng, stdout) -> None:
         if not contacts:
             stdout.write(f"  oncall: account {number} has no contacts, no schedule seeded")
             continue
-        schedule, _ = write_schedule(
-            account, external_id, ScheduleIn(name=name, timezone=account.timezone)
-        )
+        schedule, _ = actions.write_schedule(account, external_id, name=name, zone=account.timezone)
         tz = schedule.tzinfo
         today = timezone.localtime(now, tz).date()
         monday = today - timedelta(days=today.weekday())
@@ -72,10 +70,8 @@ def seed_oncall(accounts: dict, rng, stdout) -> None:
             day = monday + timedelta(weeks=week)
             starts_at = datetime.combine(day, time(7, 30), tzinfo=tz)
             ends_at = datetime.combine(day + timedelta(weeks=1), time(7, 30), tzinfo=tz)
-            shift, _ = write_shift(
-                schedule,
-                f"{day:%Y-%m-%d}",
-                ShiftIn(starts_at=starts_at, ends_at=ends_at, ranks=ranks),
+            shift, _ = actions.write_shift(
+                schedule, f"{day:%Y-%m-%d}", starts_at=starts_at, ends_at=ends_at, ranks=ranks
             )
             people = [rng.choice(contacts) for _ in range(ranks + 1)]
             if shift.assignments.exists() or shift.comments.exists():
@@ -95,15 +91,19 @@ def _plan_week(shift: Shift, week: int, people: list, by, notes: list[str], tz) 
     if week in empty_weeks:
         return
     if week == 3:  # nobody assigned, only a Saturday-night override: yellow days, red days
-        actions.override(shift, 1, people[0], night_start, night_end, by, now=acted_at)
+        actions.override(
+            shift, 1, people[0], night_start, night_end, by, now=acted_at, notify=False
+        )
         return
-    actions.assign(shift, 1, people[0], by, now=acted_at)
+    actions.assign(shift, 1, people[0], by, now=acted_at, notify=False)
     if shift.ranks >= 2 and week % 2 == 0:
-        actions.assign(shift, 2, people[1], by, now=acted_at)
+        actions.assign(shift, 2, people[1], by, now=acted_at, notify=False)
     if week in (-2, 2):
         substitute = people[-1] if people[-1] != people[0] else None
         if substitute is not None:
-            actions.override(shift, 1, substitute, night_start, night_end, by, "", now=acted_at)
+            actions.override(
+                shift, 1, substitute, night_start, night_end, by, "", now=acted_at, notify=False
+            )
         if notes:
             actions.comment(shift, notes.pop(0), by, now=acted_at)
     if week == 0 and notes:

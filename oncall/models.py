@@ -1,4 +1,5 @@
-"""On-call schedules (oncall.md): schedules, shifts with ranks, append-only assignments, comments.
+"""On-call schedules (docs/oncall.md): schedules, shifts with ranks, append-only
+assignments, comments.
 
 Assignment rows are only ever created and ended (ended_at/ended_by set once), so the
 history of who was on call, and who the agents were told was on call at any moment,
@@ -7,11 +8,12 @@ can always be rebuilt. The one function that answers "who is on call" is in reso
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
+from datetime import UTC, datetime
 from functools import cached_property
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +24,13 @@ from accounts.models import Account, validate_timezone
 from directory.models import Contact
 
 MAX_RANKS = 10
+
+# Every reader shows only shifts inside these bounds (the API's intake bounds): a row
+# written before those bounds existed is skipped with a log line, never a 500.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+logger = logging.getLogger("oncall")
 
 
 class ScheduleQuerySet(models.QuerySet):
@@ -38,6 +47,11 @@ class Schedule(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
     )
+
+    # Bumped by oncall.actions.record_change on every change to the schedule, its shifts
+    # or their people: the calendar feeds are cached per version.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True, editable=False)
 
     objects = ScheduleQuerySet.as_manager()
 
@@ -72,6 +86,24 @@ class ShiftQuerySet(models.QuerySet):
         """Shifts that share at least one instant with [start, end)."""
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 
+    def displayable(self, where: str = "") -> ShiftQuerySet:
+        """These shifts less any with an instant outside [EARLIEST, LATEST], logged.
+
+        The comparison happens in the database, so a row that Python could not even load
+        (a year after 9999 in UTC) never reaches a page, an export, a feed or the API.
+        """
+        bounded = Q(starts_at__gte=EARLIEST, ends_at__lte=LATEST)
+        skipped = list(self.exclude(bounded).order_by().values_list("pk", flat=True)[:20])
+        if skipped:
+            logger.warning(
+                "on-call shifts %s have instants outside %s..%s and are not shown (%s)",
+                skipped,
+                EARLIEST.date(),
+                LATEST.date(),
+                where or "query",
+            )
+        return self.filter(bounded)
+
 
 class Shift(models.Model):
     account = models.ForeignKey(
@@ -89,6 +121,8 @@ class Shift(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_RANKS)],
         help_text=_("How many people are on call at once, called in order (rank 1 first)."),
     )
+    # When its times or ranks last changed (the calendar feeds' DTSTAMP).
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
 
     objects = ShiftQuerySet.as_manager()
 
@@ -116,13 +150,13 @@ class Shift(models.Model):
         return f"{self.schedule} {start:%Y-%m-%d %H:%M} - {end:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
+        """The rules of a shift's times live in oncall.actions (check_shift), for every door."""
         if self.schedule_id and not self.account_id:
             self.account_id = self.schedule.account_id
-        if self.starts_at and self.ends_at:
-            if self.ends_at <= self.starts_at:
-                raise ValidationError({"ends_at": _("A shift must end after it starts.")})
-            if self.schedule_id and self.overlapping_shifts().exists():
-                raise ValidationError(_("This shift overlaps another shift of the same schedule."))
+        if self.schedule_id and self.starts_at and self.ends_at:
+            from oncall.actions import check_shift
+
+            check_shift(self.schedule, self.starts_at, self.ends_at, self.ranks, shift=self)
 
     def overlapping_shifts(self) -> ShiftQuerySet:
         others = Shift.objects.filter(schedule_id=self.schedule_id).overlapping(
@@ -281,3 +315,125 @@ class ShiftComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class FeedLinkQuerySet(models.QuerySet):
+    def active(self) -> FeedLinkQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class FeedLink(models.Model):
+    """A secret calendar feed address (/ical/<token>.ics) of a schedule, or of one contact in it.
+
+    Only a hash of the token is kept: the address is shown once, when it is made.
+    """
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.CASCADE, related_name="feed_links", verbose_name=_("schedule")
+    )
+    # Empty: the whole schedule; otherwise only this contact's time on call ("my shifts").
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact"),
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    include_methods = models.BooleanField(_("include contact methods"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = FeedLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.schedule} · {self.contact or '*'}"
+
+
+class ChangeNotice(models.Model):
+    """One contact gained or lost [start, end) on one rank: waits to be e-mailed (coalesced)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.CASCADE, related_name="+", verbose_name=_("schedule")
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="+", verbose_name=_("shift")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    gained = models.BooleanField(_("gained"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("change notice")
+        verbose_name_plural = _("change notices")
+        indexes = [models.Index(fields=["contact", "sent_at"], name="notice_contact_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {'+' if self.gained else '-'} {self.start:%Y-%m-%d %H:%M}"
+
+
+class GapAlert(models.Model):
+    """A gap (one shift's uncovered stretches) e-mailed to the managers, so it is not sent
+    again within a day."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="+", verbose_name=_("shift")
+    )
+    # A digest of the uncovered stretches: a gap that changes shape is a new gap.
+    signature = models.CharField(_("signature"), max_length=64)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("gap alert")
+        verbose_name_plural = _("gap alerts")
+        indexes = [models.Index(fields=["shift", "sent_at"], name="gapalert_shift_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} @ {self.sent_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,12 @@
-"""Who is on call (oncall.md): the one answer the pages, colours, PDF, banner and API share.
+"""Who is on call (docs/oncall.md): the one answer the pages, colours, PDF, banner and API share.
 
 At instant t for rank r: the active override of (shift containing t, r) whose window
 contains t; otherwise the active base assignment of (shift, r); otherwise nobody.
 
 A row is effective over [max(window start, created_at), min(window end, ended_at)), so
 a change takes effect when it is made and an unassignment keeps the time served. "As the
-agents saw it at x" keeps the rows created at or before x and not ended at or before x,
-and ignores any later ending.
+agents saw it at x" keeps the rows created at or before x, with the endings made at or
+before x, and ignores any later ending: the answer the portal gave at x.
 
 Everything here works on rows loaded once for a set of shifts (`Coverage`): no query per
 shift or per rank.
@@ -76,7 +76,7 @@ def _rows_of(shift_ids, as_seen_at=None, with_methods=False):
             Prefetch("contact__methods", queryset=ContactMethod.objects.order_by("position", "pk"))
         )
     if as_seen_at is not None:
-        rows = rows.as_seen_at(as_seen_at)
+        rows = rows.filter(created_at__lte=as_seen_at)
     return rows
 
 
@@ -94,7 +94,9 @@ class Coverage:
 
     def _effective(self, row: Assignment, shift: Shift) -> tuple[datetime, datetime]:
         # As seen at x, a row ended later than x was still in force: ignore its ending.
-        return row.effective(shift, ignore_end=self.as_seen_at is not None)
+        if self.as_seen_at is not None and row.ended_at is not None:
+            return row.effective(shift, ignore_end=row.ended_at > self.as_seen_at)
+        return row.effective(shift)
 
     def segments(self, shift: Shift, rank: int) -> list[Segment]:
         """The rank's whole shift cut into stretches with one person each (or a gap)."""
@@ -149,6 +151,19 @@ class Coverage:
         need = seconds_between(start, end)
         return all(self.covered_seconds(shift, r, start, end) >= need for r in shift.rank_numbers)
 
+    def shift_colour(self, shift: Shift) -> str:
+        """The legend's colour for one whole shift: every rank covered, none, or in between."""
+        need = seconds_between(shift.starts_at, shift.ends_at)
+        covered = [
+            self.covered_seconds(shift, rank, shift.starts_at, shift.ends_at)
+            for rank in shift.rank_numbers
+        ]
+        if all(c >= need for c in covered):
+            return GREEN
+        if all(c <= 0 for c in covered):
+            return RED
+        return YELLOW
+
     def colour(self, day_start: datetime, day_end: datetime) -> str | None:
         """green / yellow / red for the shifts overlapping [day_start, day_end), None if none."""
         parts = 0
@@ -190,7 +205,7 @@ GREEN, YELLOW, RED = "green", "yellow", "red"
 
 
 def _winner(spans, moment: datetime) -> Assignment | None:
-    """The rule of oncall.md at one instant: an override, else the base, else nobody."""
+    """The rule of docs/oncall.md at one instant: an override, else the base, else nobody."""
     override = base = None
     for start, end, row in spans:
         if not (start <= moment < end):
@@ -204,7 +219,8 @@ def _winner(spans, moment: datetime) -> Assignment | None:
 
 
 def shift_at(schedule: Schedule, moment: datetime) -> Shift | None:
-    return schedule.shifts.filter(starts_at__lte=moment, ends_at__gt=moment).first()
+    shifts = schedule.shifts.filter(starts_at__lte=moment, ends_at__gt=moment)
+    return shifts.displayable("who is on call").first()
 
 
 def who_is_on_call(
@@ -230,10 +246,8 @@ def who_is_on_call(
 def on_call_now_for_schedules(schedules, at: datetime) -> list[OnCall]:
     """The banner: who is on call now on each schedule, in two queries whatever the count."""
     schedules = list(schedules)
-    shifts = {
-        s.schedule_id: s
-        for s in Shift.objects.filter(schedule__in=schedules, starts_at__lte=at, ends_at__gt=at)
-    }
+    running = Shift.objects.filter(schedule__in=schedules, starts_at__lte=at, ends_at__gt=at)
+    shifts = {s.schedule_id: s for s in running.displayable("home page banner")}
     coverage = Coverage(shifts.values())
     result = []
     for schedule in schedules:

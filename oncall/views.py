@@ -1,27 +1,36 @@
-"""On-call pages: schedule picker, day/week/month/list views, a shift with its actions, PDF."""
+"""On-call pages: schedule picker, day/week/month/list views, a shift and its actions, PDF,
+calendar feed links and the feeds themselves.
+
+Every page of a schedule is drawn in the schedule's own time zone (timezone.override), so
+a Vancouver schedule reads in Vancouver time whoever looks at it.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import log_access
-from directory.models import Contact
+from accounts.tenancy import AccountRequest, account_view
 from oncall import actions
 from oncall.calendar import COLOUR_LABELS, PeriodForm, build, period_of
-from oncall.forms import AssignForm, CommentForm, OverrideForm, UnassignForm
-from oncall.models import Schedule, Shift
+from oncall.feeds import feed_for
+from oncall.forms import AssignForm, CommentForm, FeedLinkForm, OverrideForm, UnassignForm
+from oncall.models import Assignment, FeedLink, Schedule, Shift
 from oncall.resolver import Coverage, on_call_now_for_schedules
+from oncall.zones import is_ambiguous, offset_label, when, zone_phrase
 from portal.exports import export_filename, render_pdf
-from portal.tenancy import AccountRequest, account_view
 
 PANEL_DAYS = 14
 
@@ -36,6 +45,17 @@ def _schedule_or_404(request: AccountRequest, schedule_id: int) -> Schedule:
         raise Http404("No such schedule")
     schedule.account = request.account
     return schedule
+
+
+def _in_zone(request: AccountRequest, schedule: Schedule, template: str, context: dict, **kw):
+    """Render with the schedule's zone active: every time on the page is in that zone."""
+    context = {
+        **context,
+        "schedule": schedule,
+        "zone_phrase": zone_phrase(schedule.timezone, request.account.timezone),
+    }
+    with timezone.override(schedule.tzinfo):
+        return render(request, template, context, **kw)
 
 
 @require_GET
@@ -68,50 +88,138 @@ def _calendar_context(request: AccountRequest, schedule: Schedule) -> dict:
     }
 
 
+def _feeds_context(request: AccountRequest, schedule: Schedule) -> dict:
+    if not request.membership.may("oncall_edit"):
+        return {}
+    return {
+        "feed_links": list(schedule.feed_links.active().select_related("contact", "created_by")),
+        "feed_form": FeedLinkForm(account=request.account, prefix="feed"),
+    }
+
+
 @require_GET
 @account_view("oncall")
 def schedule_view(request: AccountRequest, schedule_id: int) -> HttpResponse:
     schedule = _schedule_or_404(request, schedule_id)
     context = _calendar_context(request, schedule)
+    if request.htmx:
+        return _in_zone(request, schedule, "oncall/schedule.html#calendar", context)
+    context.update(_feeds_context(request, schedule))
     context["schedules"] = _schedules(request)
-    template = "oncall/schedule.html#calendar" if request.htmx else "oncall/schedule.html"
-    return render(request, template, context)
+    return _in_zone(request, schedule, "oncall/schedule.html", context)
 
 
 @require_GET
 @account_view("oncall")
-def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponse:
+def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponseBase:
     schedule = _schedule_or_404(request, schedule_id)
     context = _calendar_context(request, schedule)
     if context["cal"] is None:
-        return render(
-            request,
-            "oncall/schedule.html",
-            {**context, "schedules": _schedules(request)},
-            status=400,
-        )
+        context.update(_feeds_context(request, schedule))
+        context["schedules"] = _schedules(request)
+        return _in_zone(request, schedule, "oncall/schedule.html", context, status=400)
     context["account"] = request.account
-    export = render_pdf(
-        "oncall/export.html",
-        context,
-        export_filename(request.account, f"on-call-{context['cal'].period.view}", "pdf"),
-        request,
-    )
+    context["zone_phrase"] = zone_phrase(schedule.timezone, request.account.timezone)
+    with timezone.override(schedule.tzinfo):
+        export = render_pdf(
+            "oncall/export.html",
+            context,
+            export_filename(request.account, f"on-call-{context['cal'].period.view}", "pdf"),
+            request,
+        )
     log_access(request, "exported", schedule, detail=request.GET.urlencode())
     return export.response()
 
 
-FORMS = {
-    "assign": AssignForm,
-    "override": OverrideForm,
-    "unassign": UnassignForm,
-    "comment": CommentForm,
-}
+# --- Feed links ------------------------------------------------------------------------
+
+
+def _render_feeds(
+    request: AccountRequest, schedule: Schedule, extra: dict, status: int = 200
+) -> HttpResponse:
+    context = {**_feeds_context(request, schedule), **extra}
+    if request.htmx:
+        return _in_zone(request, schedule, "oncall/schedule.html#feeds", context, status=status)
+    context.update(_calendar_context(request, schedule))
+    context["schedules"] = _schedules(request)
+    return _in_zone(request, schedule, "oncall/schedule.html", context, status=status)
+
+
+@require_POST
+@account_view("oncall_edit")
+def feed_create(request: AccountRequest, schedule_id: int) -> HttpResponse:
+    """Make a secret feed address; the page shows it this once (only its hash is kept)."""
+    schedule = _schedule_or_404(request, schedule_id)
+    form = FeedLinkForm(request.POST, account=request.account, prefix="feed")
+    if not form.is_valid():
+        return _render_feeds(request, schedule, {"feed_form": form}, status=400)
+    try:
+        link, token = actions.create_feed_link(
+            schedule,
+            form.cleaned_data["contact"],
+            form.cleaned_data["include_methods"],
+            request.user,
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _render_feeds(request, schedule, {"feed_form": form}, status=400)
+    log_access(request, "changed", schedule, detail=f"feed link {link.pk} created")
+    url = request.build_absolute_uri(reverse("oncall_feed", args=[token]))
+    return _render_feeds(request, schedule, {"new_feed_url": url, "new_feed": link})
+
+
+@require_POST
+@account_view("oncall_edit")
+def feed_revoke(request: AccountRequest, schedule_id: int, feed_id: int) -> HttpResponse:
+    schedule = _schedule_or_404(request, schedule_id)
+    link = schedule.feed_links.active().filter(pk=feed_id).first()
+    if link is None:
+        raise Http404("No such feed link")
+    actions.revoke_feed_link(link, request.user)
+    log_access(request, "changed", schedule, detail=f"feed link {link.pk} revoked")
+    if request.htmx:
+        return _render_feeds(request, schedule, {"revoked": True})
+    messages.success(request, _("The feed link is revoked: calendars using it stop updating."))
+    return redirect("oncall:schedule", request.account.number, schedule.pk)
+
+
+@require_GET
+def feed(request, token: str) -> HttpResponse:
+    """The calendar itself, for calendar apps: no sign-in, the secret address is the key."""
+    link = (
+        FeedLink.objects.active()
+        .filter(token_hash=actions.hash_token(token), schedule__account__active=True)
+        .select_related("schedule__account", "contact")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such feed")
+    current = feed_for(link)
+    response = HttpResponse(current.body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = current.etag
+    response["Last-Modified"] = http_date(current.last_modified.timestamp())
+    # Calendar apps ask again with If-None-Match: a revoked link stops at once.
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    # A 304 when the calendar app already has this version, else the feed itself.
+    unchanged = get_conditional_response(
+        request,
+        etag=current.etag,
+        last_modified=int(current.last_modified.timestamp()),
+        response=response,
+    )
+    return unchanged or response
+
+
+# --- A shift and its actions ---------------------------------------------------------------
 
 
 def _shift_or_404(request: AccountRequest, schedule: Schedule, shift_id: int) -> Shift:
     shift = (
-        Shift.objects.for_account(request.account).filter(pk=shift_id, schedule=schedule).first()
+        Shift.objects.for_account(request.account)
+        .filter(pk=shift_id, schedule=schedule)
+        .displayable("shift page")
+        .first()
     )
     if shift is None:
         raise Http404("No such shift")
@@ -119,50 +227,132 @@ def _shift_or_404(request: AccountRequest, schedule: Schedule, shift_id: int) ->
     return shift
 
 
-def _new_forms(shift: Shift) -> dict:
-    return {
-        "assign": AssignForm(shift=shift, prefix="assign"),
-        "override": OverrideForm(shift=shift, prefix="override"),
-        "unassign": UnassignForm(shift=shift, prefix="unassign"),
+@dataclass
+class HistoryEntry:
+    at: datetime
+    who: object
+    what: str
+    comment: str = ""
+    is_comment: bool = False
+
+
+def _history(shift: Shift, rows: list[Assignment], comments) -> list[HistoryEntry]:
+    """Every action on the shift, oldest first: assignments, their endings and comments."""
+    tz = shift.schedule.tzinfo
+    entries = []
+    for row in rows:
+        names = {"n": row.rank, "name": row.contact.name}
+        if row.is_override:
+            window = f"{when(row.start, tz)} – {when(row.end, tz)}"
+            made = _("Override of rank %(n)d by %(name)s") % names + f" ({window})"
+            ended = _("Override of rank %(n)d by %(name)s removed") % names + f" ({window})"
+        else:
+            made = _("%(name)s assigned to rank %(n)d") % names
+            ended = _("%(name)s unassigned from rank %(n)d") % names
+        entries.append(HistoryEntry(row.created_at, row.created_by, made, row.comment))
+        if row.ended_at is not None:
+            entries.append(HistoryEntry(row.ended_at, row.ended_by, ended))
+    for note in comments:
+        entries.append(HistoryEntry(note.created_at, note.author, _("Comment"), note.text, True))
+    return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass
+class RankView:
+    rank: int
+    segments: list
+    filled: bool
+
+
+def _initial_window(shift: Shift, now: datetime) -> dict:
+    """The override form's times: the whole shift, or what remains of it once it runs."""
+    tz = shift.schedule.tzinfo
+    start = max(shift.starts_at, now.replace(second=0, microsecond=0))
+    initial: dict[str, object] = {}
+    for name, instant in (("start", start), ("end", shift.ends_at)):
+        local = instant.astimezone(tz)
+        initial[name] = local.replace(tzinfo=None, fold=0)
+        if is_ambiguous(local):
+            initial[f"{name}_offset"] = offset_label(local)
+    return initial
+
+
+def _wanted_rank(request: AccountRequest, shift: Shift) -> int | None:
+    value = request.GET.get("rank", "")
+    return int(value) if value.isdigit() and int(value) in shift.rank_numbers else None
+
+
+def _render_shift(
+    request: AccountRequest,
+    schedule: Schedule,
+    shift: Shift,
+    *,
+    submitted=None,
+    open_form: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The shift page, shared by the page itself and every action that is refused."""
+    now = timezone.now()
+    coverage = Coverage([shift])
+    rows = list(
+        shift.assignments.select_related("contact", "created_by", "ended_by").order_by(
+            "created_at", "pk"
+        )
+    )
+    comments = list(shift.comments.select_related("author"))
+    filled = {r.rank for r in rows if r.kind == Assignment.Kind.BASE and r.ended_at is None}
+    empty_ranks = [r for r in shift.rank_numbers if r not in filled]
+    wanted = _wanted_rank(request, shift)
+    if not open_form and request.GET.get("form") in ("assign", "override"):
+        open_form = request.GET["form"]
+    forms = {
+        "assign": AssignForm(
+            shift=shift, ranks=empty_ranks, prefix="assign", initial={"rank": wanted}
+        ),
+        "override": OverrideForm(
+            shift=shift,
+            prefix="override",
+            initial={"rank": wanted, **_initial_window(shift, now)},
+        ),
+        "unassign": UnassignForm(prefix="unassign"),
         "comment": CommentForm(prefix="comment"),
     }
+    if submitted is not None:
+        forms[open_form] = submitted
+    ended = shift.has_ended(now)
+    context = {
+        "shift": shift,
+        "ranks": [
+            RankView(rank, coverage.segments(shift, rank), rank in filled)
+            for rank in shift.rank_numbers
+        ],
+        "empty_ranks": empty_ranks,
+        "history": _history(shift, rows, comments),
+        "ended": ended,
+        "running": shift.is_running(now),
+        "may_edit": request.membership.may("oncall_edit"),
+        "back_date": timezone.localtime(shift.starts_at, schedule.tzinfo).date().isoformat(),
+        "active_rows": [
+            row
+            for row in rows
+            if row.ended_at is None
+            and not (row.is_override and row.end is not None and row.end <= now)
+        ],
+        "forms": forms,
+        "open_form": open_form,
+        # A change refused because the shift has just ended: said where the form was.
+        "refusal": submitted.non_field_errors()
+        if submitted is not None and ended and open_form != "comment"
+        else [],
+    }
+    return _in_zone(request, schedule, "oncall/shift.html", context, status=status)
 
 
-def _refuse_foreign(request: AccountRequest, shift: Shift, action: str) -> None:
-    """A contact or assignment id that is not this account's (or shift's) is a 404."""
-    if action in ("assign", "override"):
-        posted = request.POST.get(f"{action}-contact", "")
-        if (
-            posted.isdigit()
-            and not Contact.objects.for_account(request.account).filter(pk=posted).exists()
-        ):
-            raise Http404("No such contact")
-    if action == "unassign":
-        posted = request.POST.get("unassign-assignment", "")
-        if posted.isdigit() and not shift.assignments.filter(pk=posted).exists():
-            raise Http404("No such assignment")
-
-
-def _perform(action: str, form, shift: Shift, user) -> str:
-    data = form.cleaned_data
-    if action == "assign":
-        actions.assign(shift, data["rank"], data["contact"], user, data["comment"])
-        return _("%(name)s is assigned to rank %(rank)d.") % {
-            "name": data["contact"].name,
-            "rank": data["rank"],
-        }
-    if action == "override":
-        actions.override(
-            shift, data["rank"], data["contact"], data["start"], data["end"], user, data["comment"]
-        )
-        return _("The override by %(name)s is saved.") % {"name": data["contact"].name}
-    if action == "unassign":
-        actions.unassign(data["assignment"], user)
-        return _("%(name)s is no longer on call for that time.") % {
-            "name": data["assignment"].contact.name
-        }
-    actions.comment(shift, data["text"], user)
-    return _("Your comment is added.")
+@require_GET
+@account_view("oncall")
+def shift_view(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+    schedule = _schedule_or_404(request, schedule_id)
+    return _render_shift(request, schedule, _shift_or_404(request, schedule, shift_id))
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -173,72 +363,79 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-@require_http_methods(["GET", "POST"])
-@account_view("oncall")
-def shift_view(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+def _act(request: AccountRequest, schedule_id: int, shift_id: int, name: str, form_class, perform):
+    """Validate one action's form, perform it, and redirect; or show the page with its errors."""
     schedule = _schedule_or_404(request, schedule_id)
     shift = _shift_or_404(request, schedule, shift_id)
-    forms = _new_forms(shift)
-    status = 200
-    open_form = ""
-    if request.method == "POST":
-        if not request.membership.may("oncall_edit"):
-            raise PermissionDenied
-        action = request.POST.get("action", "")
-        if action not in FORMS:
-            raise Http404("No such action")
-        _refuse_foreign(request, shift, action)
-        kwargs = {} if action == "comment" else {"shift": shift}
-        with timezone.override(schedule.tzinfo):
-            form = FORMS[action](request.POST, prefix=action, **kwargs)
-            valid = form.is_valid()
-        if valid:
-            try:
-                message = _perform(action, form, shift, request.user)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                log_access(request, "changed", shift, detail=action)
-                messages.success(request, message)
-                return redirect("oncall:shift", request.account.number, schedule.pk, shift.pk)
-        forms[action] = form
-        open_form = action
-        status = 400
-    return render(
-        request,
-        "oncall/shift.html",
-        {**_shift_context(request, schedule, shift), "forms": forms, "open_form": open_form},
-        status=status,
-    )
+    kwargs = {"shift": shift} if form_class in (AssignForm, OverrideForm) else {}
+    form = form_class(request.POST, prefix=name, **kwargs)
+    if form.is_valid():
+        try:
+            message = perform(shift, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            log_access(request, "changed", shift, detail=name)
+            messages.success(request, message)
+            return redirect("oncall:shift", request.account.number, schedule.pk, shift.pk)
+    return _render_shift(request, schedule, shift, submitted=form, open_form=name, status=400)
 
 
-def _shift_context(request: AccountRequest, schedule: Schedule, shift: Shift) -> dict:
-    now = timezone.now()
-    coverage = Coverage([shift])
-    history = list(
-        shift.assignments.select_related("contact", "created_by", "ended_by").order_by(
-            "created_at", "pk"
+@require_POST
+@account_view("oncall_edit")
+def assign(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+    def perform(shift: Shift, data: dict) -> str:
+        actions.assign(shift, data["rank"], data["contact"], request.user, data["comment"])
+        return _("%(name)s is assigned to rank %(rank)d.") % {
+            "name": data["contact"].name,
+            "rank": data["rank"],
+        }
+
+    return _act(request, schedule_id, shift_id, "assign", AssignForm, perform)
+
+
+@require_POST
+@account_view("oncall_edit")
+def override(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+    def perform(shift: Shift, data: dict) -> str:
+        actions.override(
+            shift,
+            data["rank"],
+            data["contact"],
+            data["start_at"],
+            data["end_at"],
+            request.user,
+            data["comment"],
         )
-    )
-    comments = list(shift.comments.select_related("author"))
-    local_start = timezone.localtime(shift.starts_at, schedule.tzinfo)
-    return {
-        "schedule": schedule,
-        "shift": shift,
-        "ranks": [(rank, coverage.segments(shift, rank)) for rank in shift.rank_numbers],
-        "now_on_call": coverage.on_call(shift, now) if shift.is_running(now) else [],
-        "history": history,
-        "comments": comments,
-        "ended": shift.has_ended(now),
-        "running": shift.is_running(now),
-        "may_edit": request.membership.may("oncall_edit"),
-        "back_date": local_start.date().isoformat(),
-        "active_rows": [
-            row
-            for row in history
-            if row.ended_at is None and not (row.is_override and row.end <= now)
-        ],
-    }
+        return _("The override by %(name)s is saved.") % {"name": data["contact"].name}
+
+    return _act(request, schedule_id, shift_id, "override", OverrideForm, perform)
+
+
+@require_POST
+@account_view("oncall_edit")
+def unassign(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+    def perform(shift: Shift, data: dict) -> str:
+        row = shift.assignments.select_related("contact").filter(pk=data["assignment"]).first()
+        if row is None:
+            raise Http404("No such assignment")
+        actions.unassign(row, request.user)
+        return _("%(name)s is no longer on call for that time.") % {"name": row.contact.name}
+
+    return _act(request, schedule_id, shift_id, "unassign", UnassignForm, perform)
+
+
+@require_POST
+@account_view("oncall_edit")
+def comment(request: AccountRequest, schedule_id: int, shift_id: int) -> HttpResponse:
+    def perform(shift: Shift, data: dict) -> str:
+        actions.comment(shift, data["text"], request.user)
+        return _("Your comment is added.")
+
+    return _act(request, schedule_id, shift_id, "comment", CommentForm, perform)
+
+
+# --- Home page ---------------------------------------------------------------------------
 
 
 def panel(request: AccountRequest) -> dict | None:
@@ -249,7 +446,11 @@ def panel(request: AccountRequest) -> dict | None:
     now = timezone.now()
     answers = on_call_now_for_schedules(schedules, now)
     until = now + timedelta(days=PANEL_DAYS)
-    upcoming = list(Shift.objects.filter(schedule__in=schedules).overlapping(now, until))
+    upcoming = list(
+        Shift.objects.filter(schedule__in=schedules)
+        .overlapping(now, until)
+        .displayable("home page banner")
+    )
     coverage = Coverage(upcoming)
     gaps: dict[int, int] = {}
     for shift in upcoming:

@@ -1,12 +1,14 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from portal.sections import section_of_namespace, sections_for
 
 
-def portal(request: HttpRequest) -> dict:
+def portal(request: HttpRequest) -> dict[str, Any]:
     """The frame around every page: the brand, the menu and the account switcher."""
-    context = {"service": settings.SERVICE}
+    context: dict[str, Any] = {"service": settings.SERVICE}
     membership = getattr(request, "membership", None)
     if membership is None:
         return context

@@ -1,6 +1,6 @@
-"""Shared export writers: CSV (streamed), XLSX (openpyxl write-only), PDF (WeasyPrint),
-and the "Email report" form and sender. Each app's exports.py builds its rows from an
-already-scoped queryset and hands them to these.
+"""Shared export writers: CSV (streamed), XLSX (openpyxl write-only), PDF (WeasyPrint).
+Each app's exports.py builds its rows from an already-scoped queryset and hands them to
+these; portal/reports.py e-mails the files they write.
 """
 
 from __future__ import annotations
@@ -14,15 +14,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.mail import EmailMessage
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -39,19 +43,30 @@ class ExportFile:
     content: bytes | None = None
 
     def read(self) -> bytes:
-        return self.content if self.content is not None else self.path.read_bytes()
+        if self.content is not None:
+            return self.content
+        return self._path().read_bytes()
 
-    def response(self) -> HttpResponse:
+    def response(self) -> HttpResponseBase:
         if self.content is not None:
             response = HttpResponse(self.content, content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
             return response
+        handle = self._path().open("rb")
+        self.discard()  # the open handle still reads it; the name goes now, nothing is left
         return FileResponse(
-            self.path.open("rb"),
-            as_attachment=True,
-            filename=self.filename,
-            content_type=self.content_type,
+            handle, as_attachment=True, filename=self.filename, content_type=self.content_type
         )
+
+    def discard(self) -> None:
+        """Remove the temporary file, if the export has one."""
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def _path(self) -> Path:
+        if self.path is None:
+            raise ValueError(f"{self.filename} holds neither content nor a file.")
+        return self.path
 
 
 def export_filename(account, kind: str, extension: str, when: datetime | None = None) -> str:
@@ -164,17 +179,29 @@ def static_url_fetcher():
                 return super().fetch(url, headers)
             for start in (settings.STATIC_URL, "file://" + settings.STATIC_URL):
                 if url.startswith(start):
+                    name = url[len(start) :].split("?")[0]
                     try:
-                        found = finders.find(url[len(start) :].split("?")[0])
+                        body = _static_file(name)
                     except SuspiciousFileOperation as error:
                         raise ValueError(f"Refused to fetch {url!r}") from error
-                    if found:
-                        mime, _encoding = mimetypes.guess_type(found)
-                        body = Path(found).read_bytes()
+                    if body is not None:
+                        mime, _encoding = mimetypes.guess_type(name)
                         return URLFetcherResponse(url, body, {"Content-Type": mime or ""})
             raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
 
     return StaticOnlyFetcher()
+
+
+def _static_file(name: str) -> bytes | None:
+    """A static file's bytes: from the app folders (development), or as collected, under
+    the hashed name `{% static %}` gives in production."""
+    found = finders.find(name)
+    if found:
+        return Path(found).read_bytes()
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as handle:
+            return handle.read()
+    return None
 
 
 def render_pdf(
@@ -187,20 +214,7 @@ def render_pdf(
     return ExportFile(filename=filename, content_type=PDF_TYPE, content=pdf)
 
 
-class EmailReportForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Send to"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@example.com"}),
-    )
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[("xlsx", "Excel"), ("csv", "CSV"), ("pdf", "PDF")],
-        initial="xlsx",
-    )
-
-
-def send_report(to: str, subject: str, body: str, export: ExportFile) -> None:
-    message = EmailMessage(subject=subject, body=body, to=[to])
-    message.attach(export.filename, export.read(), export.content_type.split(";")[0])
-    message.send()
+def csv_file(header: Sequence, rows: Iterable[Sequence], filename: str) -> ExportFile:
+    """The same CSV as `stream_csv`'s download, held in memory (to attach to an e-mail)."""
+    content = stream_csv(header, rows, filename).getvalue()
+    return ExportFile(filename=filename, content_type=CSV_TYPE, content=content)

@@ -1,8 +1,29 @@
 from collections.abc import Callable
 
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a background poll does not count as the user being there.
+
+    A view sets `request.keeps_session_idle = True` (the live inbox's poll does): the
+    session is then not saved, so its idle expiry is not pushed back and an inbox left
+    open still signs out after SESSION_IDLE_MINUTES without anyone touching it. What
+    the request changed in the session is dropped (the session guard's "checked" mark
+    is then simply written again by the next real request); a session emptied by a
+    sign-out is still removed as usual.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        idle = getattr(request, "keeps_session_idle", False)
+        if idle and session is not None and not session.is_empty():
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 class UserLanguageMiddleware:

@@ -26,6 +26,9 @@ class Section:
     # rendered with `panel_template`.
     panel: Callable | None = field(default=None, compare=False)
     panel_template: str = ""
+    # Optional: a function(request) -> dict the home page adds to its context (the
+    # messages section's live refresh of the panels).
+    home_context: Callable | None = field(default=None, compare=False)
 
     def url(self, number: int) -> str:
         return reverse(self.url_name, args=[number])

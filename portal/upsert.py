@@ -9,6 +9,7 @@ leave exactly one row and report "created" once.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import models, transaction
 
@@ -19,9 +20,13 @@ class Outcome(StrEnum):
     UNCHANGED = "unchanged"
 
 
-def upsert(model: type[models.Model], key: dict, values: dict) -> tuple[models.Model, Outcome]:
+def upsert[M: models.Model](
+    model: type[M], key: dict[str, Any], values: dict[str, Any]
+) -> tuple[M, Outcome]:
     with transaction.atomic():
-        obj, created = model.objects.select_for_update().get_or_create(**key, defaults=values)
+        obj, created = model._default_manager.select_for_update().get_or_create(
+            **key, defaults=values
+        )
         if created:
             return obj, Outcome.CREATED
         changed = [name for name, value in values.items() if getattr(obj, name) != value]

@@ -7,7 +7,15 @@ class Config(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
+        from calllog import observers
         from portal.sections import Section, register
+        from stats import (
+            rollup,
+            signals,  # noqa: F401 (connects the rollup's rebuild on a zone change)
+        )
+
+        # Every call written or deleted moves its figures, in the same transaction.
+        observers.observe(write=rollup.follow_write, delete=rollup.forget_calls)
 
         register(
             Section(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,7 @@ from stats.report import Report
 
 
 def statistics_xlsx(account: Account, report: Report) -> ExportFile:
-    table_rows = [
+    table_rows: list[Sequence[object]] = [
         [],
         [_("General Stats"), _("Unit"), "%", _("Explanation")],
         *([str(row.label), row.unit, row.percent, str(row.explanation)] for row in report.rows),
@@ -19,7 +21,7 @@ def statistics_xlsx(account: Account, report: Report) -> ExportFile:
     series = [_("Answered by agent"), _("Automated"), _("Abandoned")]
     return write_xlsx(
         [
-            (_("Statistics"), [f"{account.name} — {report.header}"], table_rows),
+            (_("Statistics"), [f"{report.title} — {report.header}"], table_rows),
             (_("By hour"), [_("Hour"), *series], report.hour_rows),
             (_("By day of week"), [_("Day of the week"), *series], report.day_rows),
         ],

@@ -1,143 +1,101 @@
-"""The statistics of statistics.md, computed in the database.
+"""The statistics of docs/statistics.md for one or several accounts and one filter, read from
+the rollup (stats/rollup.py) in one grouped query, whatever the number of accounts.
 
-Each inbound call of the filter falls in exactly one category (a CASE expression
-following the definitions in order), so every row of the table is a filtered
-COUNT or SUM over that one annotation, in one aggregate query. Times of day and
-weekdays are taken in the account's time zone by the database itself.
+The query sums the cells of the filter per local hour and weekday (at most 168 groups);
+the table is the sum of the groups, the charts their sums by hour and by weekday. Each
+cell is local to its own account's time zone, so a filter over accounts in several
+zones takes every call's time of day and weekday in its own zone.
 """
 
 from __future__ import annotations
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, ExtractMinute
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from accounts.models import Account
-from calllog.models import Call
+from django.db.models import F, Q, Sum
+
 from stats.forms import StatsFilter
+from stats.models import FIGURES, HOUR, MINUTE, CallRollup
 
-BUSY = "busy"
-SHORT = "short"  # 6 seconds or less: not an incoming call for the statistics
-AUTOMATED = "automated"  # A
-SYSTEM_ABANDON = "system_abandon"  # S
-AGENT_ABANDON = "agent_abandon"  # AA
-ANSWERED = "answered"  # AN
-TOTAL = (AUTOMATED, SYSTEM_ABANDON, AGENT_ABANDON, ANSWERED)  # T
-
-# A: no agent asked for, or the caller hung up within 10 s of an answer or of asking.
-AUTOMATED_Q = (
-    Q(queued_s__isnull=True)
-    | Q(answered_s__isnull=False, duration_s__lt=F("answered_s") + 10)
-    | Q(queued_s__gt=0, answered_s__isnull=True, duration_s__lt=F("queued_s") + 10)
-)
-
-CATEGORY = Case(
-    When(busy=True, then=Value(BUSY)),
-    When(duration_s__lte=6, then=Value(SHORT)),
-    When(AUTOMATED_Q, then=Value(AUTOMATED)),
-    When(assigned_s__isnull=True, then=Value(SYSTEM_ABANDON)),
-    When(answered_s__isnull=True, then=Value(AGENT_ABANDON)),
-    default=Value(ANSWERED),
-    output_field=CharField(),
-)
-
-IS_ANSWERED = Q(category=ANSWERED)
-IS_HELD = IS_ANSWERED & Q(hold_s__gt=10)
-IS_PATCHED = Q(category__in=TOTAL, patch_s__isnull=False)
+DAY = 24 * 60
+CATEGORIES = ("automated", "system_abandon", "agent_abandon", "answered")  # T
 
 
-def filtered_calls(account: Account, stats_filter: StatsFilter) -> QuerySet[Call]:
-    """The account's inbound calls in the local days, time-of-day window and weekdays."""
-    tz = account.tzinfo
-    start, end = stats_filter.instants(tz)
-    calls = Call.objects.for_account(account).inbound().started_between(start, end)
-    if not stats_filter.whole_day:
-        calls = calls.annotate(
-            local_minute=ExtractHour("started_at", tzinfo=tz) * 60
-            + ExtractMinute("started_at", tzinfo=tz)
-        )
-        after, before = stats_filter.after_minute, stats_filter.before_minute
-        if after < before:
-            calls = calls.filter(local_minute__gte=after, local_minute__lt=before)
-        else:  # wraps midnight: the night service
-            calls = calls.filter(Q(local_minute__gte=after) | Q(local_minute__lt=before))
+@dataclass
+class Counts:
+    """The raw counts and sums of the filter: the table's, and per local hour and weekday."""
+
+    totals: dict[str, int]  # FIGURES, plus "total" (T)
+    by_hour: list[dict]  # 24 buckets: key 0-23, answered, automated, abandoned
+    by_weekday: list[dict]  # 7 buckets: key 1-7 (ISO, Monday first), the same counts
+
+
+def minute_ranges(stats_filter: StatsFilter) -> list[tuple[int, int]]:
+    """The window as half-open ranges of local minutes of the day (two when it wraps)."""
+    after, before = stats_filter.after_minute, stats_filter.before_minute
+    if after < before:
+        return [(after, before)]
+    return [(after, DAY), (0, before)]
+
+
+def window_cells(stats_filter: StatsFilter) -> Q:
+    """The cells that make up the time-of-day window exactly: the hour cells of the whole
+    hours inside it, and the minute cells of the ends that are not on the hour."""
+    hours: list[int] = []
+    minutes = Q()
+    for start, end in minute_ranges(stats_filter):
+        first_hour = -(-start // 60) * 60  # the first hour boundary at or after start
+        last_hour = end // 60 * 60  # the last hour boundary at or before end
+        if first_hour >= last_hour:  # inside one hour
+            minutes |= Q(minute__gte=start, minute__lt=end)
+            continue
+        hours += range(first_hour, last_hour, 60)
+        if start < first_hour:
+            minutes |= Q(minute__gte=start, minute__lt=first_hour)
+        if last_hour < end:
+            minutes |= Q(minute__gte=last_hour, minute__lt=end)
+    cells = Q(span=HOUR, minute__in=hours) if hours else Q(pk__in=[])
+    if minutes:
+        cells |= Q(span=MINUTE) & minutes
+    return cells
+
+
+def call_counts(account_ids: Iterable[int], stats_filter: StatsFilter) -> Counts:
+    """Every figure behind the page for the union of these accounts' calls, in one query."""
+    cells = CallRollup.objects.filter(
+        account_id__in=sorted(set(account_ids)),
+        local_date__gte=stats_filter.start,
+        local_date__lte=stats_filter.end,
+    )
     if not stats_filter.all_days:
-        calls = calls.annotate(local_weekday=ExtractIsoWeekDay("started_at", tzinfo=tz)).filter(
-            local_weekday__in=sorted(stats_filter.days)
-        )
-    return calls.annotate(category=CATEGORY)
-
-
-def call_counts(account: Account, stats_filter: StatsFilter) -> dict:
-    """The raw counts and sums behind every row, in one query."""
-    calls = filtered_calls(account, stats_filter).order_by()
-    return calls.aggregate(
-        total=Count("pk", filter=Q(category__in=TOTAL)),
-        automated=Count("pk", filter=Q(category=AUTOMATED)),
-        system_abandon=Count("pk", filter=Q(category=SYSTEM_ABANDON)),
-        agent_abandon=Count("pk", filter=Q(category=AGENT_ABANDON)),
-        answered=Count("pk", filter=IS_ANSWERED),
-        work_count=Count("work_s", filter=IS_ANSWERED),
-        work_sum=Sum("work_s", filter=IS_ANSWERED),
-        held=Count("pk", filter=IS_HELD),
-        hold_sum=Sum("hold_s", filter=IS_HELD),
-        wait_sum=Sum(
-            F("answered_s") - F("queued_s"), filter=IS_ANSWERED, output_field=IntegerField()
-        ),
-        within_30=Count("pk", filter=IS_ANSWERED & Q(answered_s__lte=F("queued_s") + 30)),
-        patches=Count("pk", filter=IS_PATCHED),
-        patch_sum=Sum("patch_s", filter=IS_PATCHED),
-        busies=Count("pk", filter=Q(busy=True)),
+        cells = cells.filter(weekday__in=sorted(stats_filter.days))
+    if stats_filter.whole_day:
+        cells = cells.filter(span=HOUR)
+    else:
+        cells = cells.filter(window_cells(stats_filter))
+    groups: list[dict[str, Any]] = [
+        dict(group)
+        for group in cells.values("weekday", hour=F("minute") / 60)
+        .annotate(**{name: Sum(name) for name in FIGURES})
+        .order_by()
+    ]
+    totals = {name: sum(group[name] for group in groups) for name in FIGURES}
+    totals["total"] = sum(totals[name] for name in CATEGORIES)
+    return Counts(
+        totals=totals,
+        by_hour=_buckets(groups, "hour", range(24)),
+        by_weekday=_buckets(groups, "weekday", range(1, 8)),
     )
 
 
-def _distribution(calls: QuerySet[Call], bucket: str) -> dict[int, dict]:
-    rows = (
-        calls.filter(category__in=TOTAL)
-        .values(bucket)
-        .annotate(
-            answered=Count("pk", filter=Q(category=ANSWERED)),
-            automated=Count("pk", filter=Q(category=AUTOMATED)),
-            abandoned=Count("pk", filter=Q(category__in=(SYSTEM_ABANDON, AGENT_ABANDON))),
-        )
-        .order_by(bucket)
-    )
-    return {row[bucket]: row for row in rows}
-
-
-def calls_by_hour(account: Account, stats_filter: StatsFilter) -> list[dict]:
-    """Counted calls per local hour 0-23 (answered, automated, abandoned), one query."""
-    calls = filtered_calls(account, stats_filter).annotate(
-        local_hour=ExtractHour("started_at", tzinfo=account.tzinfo)
-    )
-    found = _distribution(calls, "local_hour")
-    return [_bucket(hour, found.get(hour)) for hour in range(24)]
-
-
-def calls_by_weekday(account: Account, stats_filter: StatsFilter) -> list[dict]:
-    """Counted calls per local ISO weekday 1-7 (answered, automated, abandoned), one query."""
-    calls = filtered_calls(account, stats_filter).annotate(
-        local_day=ExtractIsoWeekDay("started_at", tzinfo=account.tzinfo)
-    )
-    found = _distribution(calls, "local_day")
-    return [_bucket(day, found.get(day)) for day in range(1, 8)]
-
-
-def _bucket(key: int, row: dict | None) -> dict:
-    row = row or {}
-    return {
-        "key": key,
-        "answered": row.get("answered", 0),
-        "automated": row.get("automated", 0),
-        "abandoned": row.get("abandoned", 0),
+def _buckets(groups: list[dict], key: str, keys: range) -> list[dict]:
+    buckets = {
+        value: {"key": value, "answered": 0, "automated": 0, "abandoned": 0} for value in keys
     }
+    for group in groups:
+        bucket = buckets[group[key]]
+        bucket["answered"] += group["answered"]
+        bucket["automated"] += group["automated"]
+        bucket["abandoned"] += group["system_abandon"] + group["agent_abandon"]
+    return list(buckets.values())

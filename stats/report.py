@@ -1,7 +1,8 @@
-"""Everything the statistics page and its exports show for one account and one filter."""
+"""Everything the statistics page and its exports show for some accounts and one filter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.dates import WEEKDAYS
@@ -10,18 +11,24 @@ from django.utils.translation import gettext as _
 from accounts.models import Account
 from stats.charts import Chart, hour_chart, weekday_chart
 from stats.forms import StatsFilter
-from stats.queries import call_counts, calls_by_hour, calls_by_weekday
+from stats.queries import call_counts
 from stats.table import Row, statistics_rows
 
 
 @dataclass
 class Report:
+    accounts: list[Account]  # the current account first
     header: str
     rows: list[Row]
     hour_counts: list[dict]
     day_counts: list[dict]
     hours: Chart
     days: Chart
+
+    @property
+    def title(self) -> str:
+        """Every account included, by name (the heading, the Excel, the PDF)."""
+        return ", ".join(account.name for account in self.accounts)
 
     @property
     def hour_rows(self) -> list[list]:
@@ -38,13 +45,21 @@ class Report:
         ]
 
 
-def header_line(account: Account, stats_filter: StatsFilter) -> str:
-    """The seed's header: the account, the range, the times and the days."""
-    return _(
-        "Account %(number)s %(start)s 00:00 to %(end)s 23:59, Calls after: %(after)s and "
-        "Calls before: %(before)s, Day of Week: %(days)s"
-    ) % {
-        "number": account.number,
+def header_line(accounts: Sequence[Account], stats_filter: StatsFilter) -> str:
+    """The seed's header: the accounts, the range, the times and the days."""
+    if len(accounts) == 1:
+        text = _(
+            "Account %(number)s %(start)s 00:00 to %(end)s 23:59, Calls after: %(after)s and "
+            "Calls before: %(before)s, Day of Week: %(days)s"
+        )
+    else:
+        text = _(
+            "Accounts %(numbers)s %(start)s 00:00 to %(end)s 23:59, Calls after: %(after)s and "
+            "Calls before: %(before)s, Day of Week: %(days)s"
+        )
+    return text % {
+        "number": accounts[0].number,
+        "numbers": ", ".join(str(account.number) for account in accounts),
         "start": stats_filter.start_label(),
         "end": stats_filter.end_label(),
         "after": stats_filter.after_label(),
@@ -53,15 +68,15 @@ def header_line(account: Account, stats_filter: StatsFilter) -> str:
     }
 
 
-def statistics_report(account: Account, stats_filter: StatsFilter) -> Report:
-    """Three queries whatever the number of calls: the table, by hour, by weekday."""
-    hour_counts = calls_by_hour(account, stats_filter)
-    day_counts = calls_by_weekday(account, stats_filter)
+def statistics_report(accounts: Sequence[Account], stats_filter: StatsFilter) -> Report:
+    """One query whatever the number of calls and of accounts (the current one first)."""
+    counts = call_counts([account.pk for account in accounts], stats_filter)
     return Report(
-        header=header_line(account, stats_filter),
-        rows=statistics_rows(call_counts(account, stats_filter)),
-        hour_counts=hour_counts,
-        day_counts=day_counts,
-        hours=hour_chart(hour_counts),
-        days=weekday_chart(day_counts),
+        accounts=list(accounts),
+        header=header_line(accounts, stats_filter),
+        rows=statistics_rows(counts.totals),
+        hour_counts=counts.by_hour,
+        day_counts=counts.by_weekday,
+        hours=hour_chart(counts.by_hour),
+        days=weekday_chart(counts.by_weekday),
     )

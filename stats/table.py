@@ -1,5 +1,5 @@
 """The rows of the statistics table: labels and explanations (the seed's, translated),
-and the ratios and rounding of statistics.md, as a pure function of the raw counts.
+and the ratios and rounding of docs/statistics.md, as a pure function of the raw counts.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ LABELS = {
 
 
 def statistics_rows(counts: dict) -> list[Row]:
-    """The table of statistics.md from the raw counts of queries.call_counts()."""
+    """The table of docs/statistics.md from the raw counts of queries.call_counts()."""
     total = counts["total"]
     automated = counts["automated"]
     system_abandon = counts["system_abandon"]

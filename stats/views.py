@@ -1,34 +1,48 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBase
 
 from accounts.access import Action, log_access
-from portal.tenancy import AccountRequest, account_view
+from accounts.models import Account, Membership
+from accounts.tenancy import AccountRequest, account_view
+from portal.pages import render_page
 from stats.exports import statistics_pdf, statistics_xlsx
 from stats.forms import StatsFilterForm
-from stats.report import statistics_report
+from stats.report import Report, statistics_report
 
 PAGE = "stats/statistics.html"
 
 
-def _page(request: AccountRequest, form: StatsFilterForm, report, status: int = 200):
-    template = f"{PAGE}#results" if request.htmx else PAGE
-    return render(request, template, {"form": form, "report": report}, status=status)
+def choosable_accounts(request: AccountRequest) -> list[Account]:
+    """The user's accounts whose role allows statistics (one query)."""
+    memberships = Membership.objects.for_user(request.user)
+    return [m.account for m in memberships if m.may("stats")]
+
+
+def _form(request: AccountRequest) -> StatsFilterForm:
+    return StatsFilterForm(
+        request.GET, account=request.account, choosable=choosable_accounts(request)
+    )
+
+
+def _page(
+    request: AccountRequest, form: StatsFilterForm, report: Report | None, status: int = 200
+) -> HttpResponse:
+    return render_page(request, PAGE, {"form": form, "report": report}, status=status)
 
 
 @account_view("stats")
 def statistics(request: AccountRequest) -> HttpResponse:
-    form = StatsFilterForm(request.GET, account=request.account)
-    report = statistics_report(request.account, form.filter) if form.is_valid() else None
+    form = _form(request)
+    report = statistics_report(form.accounts, form.filter) if form.is_valid() else None
     return _page(request, form, report)
 
 
-def _export(request: AccountRequest, kind: str) -> HttpResponse:
-    form = StatsFilterForm(request.GET, account=request.account)
+def _export(request: AccountRequest, kind: str) -> HttpResponseBase:
+    form = _form(request)
     if not form.is_valid():
         return _page(request, form, None, status=400)
-    report = statistics_report(request.account, form.filter)
+    report = statistics_report(form.accounts, form.filter)
     if kind == "pdf":
         export = statistics_pdf(request.account, report, request)
     else:
@@ -38,10 +52,10 @@ def _export(request: AccountRequest, kind: str) -> HttpResponse:
 
 
 @account_view("stats")
-def export_xlsx(request: AccountRequest) -> HttpResponse:
+def export_xlsx(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @account_view("stats")
-def export_pdf(request: AccountRequest) -> HttpResponse:
+def export_pdf(request: AccountRequest) -> HttpResponseBase:
     return _export(request, "pdf")

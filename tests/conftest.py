@@ -1,14 +1,18 @@
-"""The named cast used everywhere (DESIGN.md):
+"""The named cast used everywhere:
 
 alice  manager of 5201          bob    member of 5201
 carol  billing of 5201          dave   manager of 7300 (another client, another billing number)
 erin   member of 5201 and 7300
+support  staff and superuser, for the admin
 """
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
-from tests.factories import make_account, make_user
+from accounts.models import User
+from tests.factories import PASSWORD, make_account, make_user, verify_session
 
 
 @pytest.fixture(autouse=True)
@@ -116,6 +120,31 @@ def process_env(db, settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _responses_closed(monkeypatch):
+    """Every streamed response a test client got is closed when the test ends, as a WSGI
+    server closes each one: a download the test did not read leaves no file open."""
+    streamed = []
+    request = Client.request
+
+    def request_and_keep(self, **environ):
+        response = request(self, **environ)
+        if response.streaming:
+            streamed.append(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request_and_keep)
+    yield
+    # As the test client does: closing fires request_finished, which must not reach
+    # for the database (the test's own is gone by now).
+    request_finished.disconnect(close_old_connections)
+    try:
+        for response in streamed:
+            response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def account(db):
     return make_account(5201, "Plomberie Test inc.", timezone="America/Toronto", language="fr")
@@ -151,9 +180,21 @@ def erin(account, other_account):
     return make_user("erin", (account, "member"), (other_account, "member"))
 
 
+@pytest.fixture
+def support(db):
+    return User.objects.create_superuser("support", "support@example.com", PASSWORD)
+
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
+    return client
+
+
+def verified(user) -> Client:
+    """Signed in with both factors (what /admin/ requires of staff)."""
+    client = Client()
+    verify_session(client, user)
     return client
 
 
@@ -183,5 +224,27 @@ def erin_client(erin):
 
 
 @pytest.fixture
+def staff_client(support):
+    """`support` in the admin, signed in with a second factor as the admin requires."""
+    return verified(support)
+
+
+@pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def enqueued_tasks():
+    """The background tasks enqueued during the test, whatever the backend (each a
+    TaskResult: .task, .args, .kwargs; run one here with task.call(*args, **kwargs))."""
+    from django.tasks.signals import task_enqueued
+
+    results = []
+
+    def collect(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_enqueued.connect(collect)
+    yield results
+    task_enqueued.disconnect(collect)

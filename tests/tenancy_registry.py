@@ -6,6 +6,10 @@ must answer 404 and change nothing. Each app's tests provide, in
 to a function(account) that creates an object of that account and returns the value to
 put in the URL. A URL keyword without a maker fails the walker, so a new URL cannot
 escape it.
+
+A page may also take account numbers in its query string (the statistics' `accounts`):
+`ACCOUNT_QUERY_PARAMETERS` in the same module names such parameters, and the walker
+gives each of them another client's account number on every account page.
 """
 
 import importlib
@@ -14,16 +18,28 @@ import pkgutil
 import tests
 
 
-def url_object_makers() -> dict:
-    makers = {}
+def _tenancy_modules() -> list:
+    found = []
     for module in pkgutil.iter_modules(tests.__path__):
         if not module.ispkg:
             continue
         try:
-            found = importlib.import_module(f"tests.{module.name}.tenancy")
+            found.append(importlib.import_module(f"tests.{module.name}.tenancy"))
         except ModuleNotFoundError as error:
             if error.name != f"tests.{module.name}.tenancy":
                 raise
-            continue
-        makers.update(found.URL_OBJECTS)
+    return found
+
+
+def url_object_makers() -> dict:
+    makers = {}
+    for module in _tenancy_modules():
+        makers.update(module.URL_OBJECTS)
     return makers
+
+
+def account_query_parameters() -> set[str]:
+    names = set()
+    for module in _tenancy_modules():
+        names.update(getattr(module, "ACCOUNT_QUERY_PARAMETERS", ()))
+    return names

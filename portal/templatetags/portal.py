@@ -5,23 +5,12 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
-from accounts.models import Membership
-
 register = template.Library()
 
 
 @register.filter
 def section_url(section, account) -> str:
     return section.url(account.number)
-
-
-@register.simple_tag(takes_context=True)
-def user_accounts(context) -> list:
-    """The accounts the signed-in user may switch to (one query, kept for the request)."""
-    request = context["request"]
-    if not hasattr(request, "_user_accounts"):
-        request._user_accounts = [m.account for m in Membership.objects.for_user(request.user)]
-    return request._user_accounts
 
 
 @register.filter
@@ -54,6 +43,12 @@ def query_with(context, **changes) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number: int, param: str = "") -> str:
+    """The current query string showing page `number` of a list (parameter `param`, or "page")."""
+    return query_with(context, **{param or "page": number})
 
 
 @register.filter

@@ -11,6 +11,8 @@ CONTRACT = [
     ("put", "/api/v1/accounts/{number}/info-pages/{external_id}"),
     ("put", "/api/v1/accounts/{number}/messages/{external_id}"),
     ("post", "/api/v1/accounts/{number}/messages/{external_id}/events"),
+    ("get", "/api/v1/accounts/{number}/messages/{external_id}"),
+    ("get", "/api/v1/accounts/{number}/messages"),
     ("put", "/api/v1/accounts/{number}/calls/{external_id}"),
     ("put", "/api/v1/accounts/{number}/calls/{external_id}/recording"),
     ("put", "/api/v1/billing/{billing_number}/invoices/{invoice_number}"),

@@ -128,15 +128,8 @@ def test_a_refused_request_still_records_the_tokens_use(token_and_secret, api_cl
     assert token.last_used_at is not None
 
 
-@pytest.fixture
-def admin_client():
-    client = Client()
-    client.force_login(make_user("staff", is_staff=True, is_superuser=True))
-    return client
-
-
-def test_staff_add_a_token_in_the_admin_and_see_its_secret_once(admin_client):
-    response = admin_client.post("/admin/api/apitoken/add/", {"name": "platform-staging"})
+def test_staff_add_a_token_in_the_admin_and_see_its_secret_once(staff_client):
+    response = staff_client.post("/admin/api/apitoken/add/", {"name": "platform-staging"})
 
     assert response.status_code == 200
     token = ApiToken.objects.get()
@@ -145,27 +138,27 @@ def test_staff_add_a_token_in_the_admin_and_see_its_secret_once(admin_client):
     assert secret.encode() in response.content
     assert token.token_hash == hash_token(secret)
     assert ApiClient(secret).put("/api/v1/accounts/8100", account_body()).status_code == 201
-    change_page = admin_client.get(f"/admin/api/apitoken/{token.pk}/change/")
+    change_page = staff_client.get(f"/admin/api/apitoken/{token.pk}/change/")
     assert secret.encode() not in change_page.content
     assert token.prefix.encode() in change_page.content
 
 
-def test_staff_list_tokens_in_the_admin(admin_client):
+def test_staff_list_tokens_in_the_admin(staff_client):
     ApiToken.issue("platform-prod")
     ApiToken.issue("platform-test")
 
-    response = admin_client.get("/admin/api/apitoken/")
+    response = staff_client.get("/admin/api/apitoken/")
 
     assert response.status_code == 200
     assert b"platform-prod" in response.content
     assert b"platform-test" in response.content
 
 
-def test_staff_revoke_tokens_in_the_admin(admin_client):
+def test_staff_revoke_tokens_in_the_admin(staff_client):
     token, secret = ApiToken.issue("platform-prod")
     kept, kept_secret = ApiToken.issue("platform-other")
 
-    response = admin_client.post(
+    response = staff_client.post(
         "/admin/api/apitoken/",
         {"action": "revoke", "_selected_action": [token.pk]},
         follow=True,
@@ -180,10 +173,10 @@ def test_staff_revoke_tokens_in_the_admin(admin_client):
     assert ApiClient(kept_secret).put("/api/v1/accounts/8100", account_body()).status_code == 201
 
 
-def test_tokens_cannot_be_deleted_in_the_admin(admin_client):
+def test_tokens_cannot_be_deleted_in_the_admin(staff_client):
     token, _ = ApiToken.issue("platform-prod")
 
-    response = admin_client.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
+    response = staff_client.post(f"/admin/api/apitoken/{token.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 403
     assert ApiToken.objects.filter(pk=token.pk).exists()

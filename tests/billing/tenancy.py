@@ -5,7 +5,7 @@ billing number legitimately sees it; the walker pairs accounts of different bill
 numbers (5201/780412 against 7300/781990).
 """
 
-from tests.billing.factories import make_invoice
+from tests.factories import make_invoice
 
 URL_OBJECTS = {
     "invoice_id": lambda account: make_invoice(account.billing_account).pk,

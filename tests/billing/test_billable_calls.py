@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from billing.cycles import cycle_containing, last_complete_cycle
 from billing.forms import BillableCallsForm, default_range
-from tests.billing.factories import make_call
-from tests.factories import make_account
+from tests.factories import make_account, make_billed_call
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def in_default_range(account) -> date:
 def test_the_portal_example_gives_7_calls_13_75_and_1_96(carol_client, account):
     day = in_default_range(account)
     for minutes in PORTAL_EXAMPLE:
-        make_call(account, at(account, day), minutes)
+        make_billed_call(account, at(account, day), minutes)
 
     response = carol_client.get(url(account))
 
@@ -47,7 +46,7 @@ def test_the_portal_example_gives_7_calls_13_75_and_1_96(carol_client, account):
 
 
 def test_each_call_shows_its_work_time_next_to_its_billed_minutes(alice_client, account):
-    make_call(account, at(account, in_default_range(account)), "2.00", work_s=95)
+    make_billed_call(account, at(account, in_default_range(account)), "2.00", work_s=95)
 
     html = alice_client.get(url(account)).content.decode()
 
@@ -69,10 +68,10 @@ def test_default_range_is_the_last_complete_cycle(alice_client, account):
 def test_only_this_accounts_billed_calls_of_the_range_are_listed(alice_client, account):
     sibling = make_account(5202, "Sibling clinic")  # same billing number 780412
     day = in_default_range(account)
-    make_call(account, at(account, day), "1.00", caller_name="Shown caller")
-    make_call(account, at(account, day), None, caller_name="Unbilled caller")
-    make_call(sibling, at(sibling, day), "1.00", caller_name="Sibling caller")
-    make_call(account, at(account, today_of(account)), "1.00", caller_name="Later caller")
+    make_billed_call(account, at(account, day), "1.00", caller_name="Shown caller")
+    make_billed_call(account, at(account, day), None, caller_name="Unbilled caller")
+    make_billed_call(sibling, at(sibling, day), "1.00", caller_name="Sibling caller")
+    make_billed_call(account, at(account, today_of(account)), "1.00", caller_name="Later caller")
 
     html = alice_client.get(url(account)).content.decode()
 
@@ -86,8 +85,10 @@ def test_only_this_accounts_billed_calls_of_the_range_are_listed(alice_client, a
 def test_a_range_of_local_days_includes_the_whole_last_day(alice_client, account):
     today = today_of(account)
     day = today - timedelta(days=3)
-    make_call(account, at(account, day, 23), "1.00", caller_name="Late evening")
-    make_call(account, at(account, day + timedelta(days=1), 0), "1.00", caller_name="Next day")
+    make_billed_call(account, at(account, day, 23), "1.00", caller_name="Late evening")
+    make_billed_call(
+        account, at(account, day + timedelta(days=1), 0), "1.00", caller_name="Next day"
+    )
 
     html = alice_client.get(url(account), {"from": day.isoformat(), "to": day.isoformat()}).content
     html = html.decode()
@@ -98,14 +99,14 @@ def test_a_range_of_local_days_includes_the_whole_last_day(alice_client, account
 
 def test_a_start_older_than_60_days_is_refused_next_to_the_field(alice_client, account):
     too_old = today_of(account) - timedelta(days=61)
-    make_call(account, at(account, today_of(account) - timedelta(days=2)), "1.00")
+    make_billed_call(account, at(account, today_of(account) - timedelta(days=2)), "1.00")
 
     response = alice_client.get(url(account), {"from": too_old.isoformat()})
 
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_from_error"' in html
-    assert "kept for 60 days" in html
+    assert "Calls are kept 60 days" in html
     assert 'data-testid="totals"' not in html
 
 
@@ -115,6 +116,9 @@ def test_a_start_older_than_60_days_is_refused_next_to_the_field(alice_client, a
         ({"from": "2026-02-30", "to": "2026-03-01"}, "from"),
         ({"from": "yesterday"}, "from"),
         ({"to": "22/11/2026"}, "to"),
+        ({"to": "9999-12-31"}, "to"),
+        ({"to": "0001-01-01"}, "to"),
+        ({"from": "0001-01-01"}, "from"),
     ],
 )
 def test_bad_dates_get_a_message_by_the_field(alice_client, account, query, field):
@@ -122,6 +126,16 @@ def test_bad_dates_get_a_message_by_the_field(alice_client, account, query, fiel
 
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
+    assert 'data-testid="totals"' not in response.content.decode()
+
+
+def test_a_date_out_of_range_gets_its_own_message_in_french(alice_client, account):
+    alice_client.post("/language/", {"language": "fr", "next": "/"})
+
+    html = alice_client.get(url(account), {"to": "9999-12-31"}).content.decode()
+
+    assert 'id="id_to_error"' in html
+    assert "Entrez une date du 1970-01-01 au 2099-12-31." in html
 
 
 def test_a_reversed_range_is_refused_on_the_end(alice_client, account):
@@ -145,9 +159,9 @@ def test_the_page_compares_the_running_cycle_with_the_previous_one(alice_client,
     today = today_of(account)
     current = cycle_containing(today)
     previous = last_complete_cycle(today)
-    make_call(account, at(account, current.start), "2.00")
-    make_call(account, at(account, previous.start + timedelta(days=1)), "1.25")
-    make_call(account, at(account, previous.end), "1.25")
+    make_billed_call(account, at(account, current.start), "2.00")
+    make_billed_call(account, at(account, previous.start + timedelta(days=1)), "1.25")
+    make_billed_call(account, at(account, previous.end), "1.25")
 
     html = alice_client.get(url(account)).content.decode()
 
@@ -179,7 +193,7 @@ def test_another_billing_account_gets_404(dave_client, account):
 def test_query_count_does_not_grow_with_calls(alice_client, account, django_assert_max_num_queries):
     day = in_default_range(account)
     for index in range(40):
-        make_call(account, at(account, day, index % 24), "1.00")
+        make_billed_call(account, at(account, day, index % 24), "1.00")
 
     with django_assert_max_num_queries(12):
         response = alice_client.get(url(account))
@@ -243,4 +257,4 @@ def test_the_filtered_part_carries_the_export_and_email_links_of_its_filter(
     html = alice_client.get(url(account), query, headers=htmx_headers).content.decode()
 
     assert f"/a/5201/billing/calls/export.xlsx?from={day}&amp;to={day}" in html
-    assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}"' in html
+    assert f'action="/a/5201/billing/calls/email/?from={day}&amp;to={day}#email-report"' in html

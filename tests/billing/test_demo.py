@@ -9,8 +9,7 @@ from django.utils import timezone
 from billing.cycles import last_complete_cycle
 from billing.demo import seed_billing
 from billing.models import Invoice, Payment
-from tests.billing.factories import make_call
-from tests.factories import make_account
+from tests.factories import make_account, make_billed_call
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +23,8 @@ def test_demo_invoices_bill_the_cycles_minutes_with_quebec_taxes(account, other_
     cycle = last_complete_cycle(timezone.localdate())
     started = datetime.combine(cycle.start + timedelta(days=3), time(9), account.tzinfo)
     for minutes in ["1.50", "3.25"]:
-        make_call(account, started, minutes)
-    make_call(sibling, started, "2.00")
+        make_billed_call(account, started, minutes)
+    make_billed_call(sibling, started, "2.00")
     accounts = {5201: account, 5202: sibling, 7300: other_account}
 
     run(accounts)
@@ -34,7 +33,8 @@ def test_demo_invoices_bill_the_cycles_minutes_with_quebec_taxes(account, other_
     assert Invoice.objects.filter(billing_account=other_account.billing_account).count() == 3
     invoice = Invoice.objects.get(number=f"780412-{cycle.end:%Y%m}")
     lines = {(line.account.number, line.description.split()[0]) for line in invoice.lines.all()}
-    assert (5201, "4,75") in lines  # French account, French line and (5202, "2.00") in lines
+    assert (5201, "4,75") in lines  # a French account: a French line
+    assert (5202, "2.00") in lines  # an English account: an English line
     minutes_line = invoice.lines.get(account=sibling, quantity=Decimal("2.00"))
     assert minutes_line.description.startswith("2.00 minutes from 20 ")
     taxes = {tax.name: tax for tax in invoice.taxes.all()}

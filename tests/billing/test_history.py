@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from billing.models import Ledger
-from tests.billing.factories import make_invoice, make_payment
+from tests.factories import make_invoice, make_payment
 
 pytestmark = pytest.mark.django_db
 

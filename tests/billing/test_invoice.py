@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from accounts.models import AccessEvent
 from billing.actions import LineData, TaxData, write_invoice
 from billing.models import Invoice
-from tests.billing.factories import make_invoice, make_payment
+from tests.factories import make_invoice, make_payment
 
 pytestmark = pytest.mark.django_db
 

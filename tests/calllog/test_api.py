@@ -6,7 +6,7 @@ from django.test import Client
 
 from api.models import ApiToken
 from calllog.models import Call
-from tests.calllog.helpers import make_recorded_call, wav_bytes
+from tests.factories import make_recorded_call, wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 from accounts.models import AccessEvent
 from calllog.models import Call
 from messages_app.models import Message
-from tests.calllog.helpers import make_call, make_recorded_call
+from tests.factories import make_call, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from calllog.models import Call, recent_boundary
-from tests.calllog.helpers import make_call, make_recorded_call
+from tests.factories import make_call, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_page_splits_at_the_boundary_both_sides(alice_client, account):
 
 
 def test_page_lists_calls_with_their_columns_and_buttons(alice_client, account):
-    make_recorded_call(account, external_id="WITH-VOICE", agent="SY1")
+    make_recorded_call(account, external_id="WITH-VOICE", agent="SY1", duration_s=95)
     make_call(
         account, external_id="DISPATCH", kind=Call.Kind.TRANSACTION, details={"type": "email"}
     )
@@ -137,6 +137,8 @@ def test_calls_older_than_sixty_days_are_never_shown(alice_client, account):
         "?from=2026-03-22&to=2026-03-01",
         "?kind=voicemail",
         "?to=9999-12-31",
+        "?to=0001-01-01",
+        "?from=9999-12-31T10:00",
     ],
 )
 def test_bad_filter_shows_an_error_and_no_results(alice_client, account, query):
@@ -147,6 +149,12 @@ def test_bad_filter_shows_an_error_and_no_results(alice_client, account, query):
     assert "invalid-feedback" in html
     assert "HIDDEN" not in html
     assert 'data-testid="filter-invalid"' in html
+
+
+def test_a_date_out_of_range_is_named_next_to_its_field(alice_client, account):
+    html = alice_client.get(url(account, "?from=0001-01-01")).content.decode()
+    assert 'id="id_from_error"' in html
+    assert "Enter a date from 1970-01-01 to 2099-12-31." in html
 
 
 def test_reversed_range_message_is_next_to_the_end_field(alice_client, account):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from calllog.actions import purge_calls
 from calllog.models import Call
-from tests.calllog.helpers import make_call, make_recorded_call
+from tests.factories import make_call, make_recorded_call
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccessEvent
-from tests.calllog.helpers import make_call, make_recorded_call, wav_bytes
+from tests.factories import make_call, make_recorded_call, wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,12 @@
 import pytest
-from django.test import Client
 
-from accounts.models import User
 from directory.models import ChangeRequest
-from tests.directory.factories import make_change_request, make_contact, make_info_page
+from tests.factories import make_change_request, make_contact, make_info_page
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(db):
-    staff = User.objects.create_superuser("support", "support@example.com", "x")
-    client = Client()
-    client.force_login(staff)
-    client.staff = staff
-    return client
-
-
-def test_mark_as_done_closes_the_selected_open_requests(staff_client, account, bob):
+def test_mark_as_done_closes_the_selected_open_requests(staff_client, support, account, bob):
     first = make_change_request(account, bob, "Un")
     second = make_change_request(account, bob, "Deux")
     untouched = make_change_request(account, bob, "Trois")
@@ -30,7 +19,7 @@ def test_mark_as_done_closes_the_selected_open_requests(staff_client, account, b
         change.refresh_from_db()
         assert change.status == ChangeRequest.Status.DONE
         assert change.closed_at is not None
-        assert change.closed_by == staff_client.staff
+        assert change.closed_by == support
     untouched.refresh_from_db()
     assert untouched.status == ChangeRequest.Status.OPEN and untouched.closed_at is None
 

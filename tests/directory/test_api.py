@@ -5,7 +5,7 @@ from django.test import Client
 
 from api.models import ApiToken
 from directory.models import Contact, InfoPage
-from tests.directory.factories import make_contact
+from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.core import mail
 
 from accounts.models import AccessEvent
 from directory.models import ChangeRequest
-from tests.directory.factories import make_change_request, make_info_page
+from tests.factories import make_change_request, make_info_page
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
 from directory.models import tel_uri
-from tests.directory.factories import make_contact
+from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.directory.factories import make_info_page
+from tests.factories import make_info_page
 
 pytestmark = pytest.mark.django_db
 

@@ -61,14 +61,18 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def sign_in(live_server, page):
-    """sign_in(user) -> the page, signed in and on the user's first account's home."""
+    """sign_in(user) -> the page, signed in and on the user's first account's home.
+    sign_in(user, home=False): the password given, whatever page comes next (the second
+    step of a two-factor sign-in, its set-up)."""
 
-    def _sign_in(user, password: str = PASSWORD):
+    def _sign_in(user, password: str = PASSWORD, *, home: bool = True):
         page.goto(f"{live_server.url}/login/")
         page.locator("#id_username").fill(user.username)
         page.locator("#id_password").fill(password)
+        # The sign-in form's own button (the header has the language switcher's too).
         page.locator("main form button[type=submit]").click()
-        page.wait_for_load_state()
+        if home:
+            page.wait_for_url(f"{live_server.url}/a/**")
         return page
 
     return _sign_in

@@ -6,9 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from billing.forms import default_range
-from tests.billing.factories import make_call, make_invoice, make_payment
 from tests.e2e.conftest import PHONE
-from tests.factories import make_account, make_user
+from tests.factories import make_account, make_billed_call, make_invoice, make_payment, make_user
 
 
 def signed_in(page, live_server, user):
@@ -32,7 +31,7 @@ def billing_user(transactional_db):
     day_range, _cut = default_range(timezone.localdate(timezone=account.tzinfo))
     started = datetime.combine(day_range.start + timedelta(days=1), time(10), account.tzinfo)
     for minutes in ["1.50", "3.25"]:
-        make_call(account, started, minutes)
+        make_billed_call(account, started, minutes)
     return make_user("carol", (account, "billing"), language="en")
 
 

@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.calllog.helpers import make_recorded_call, wav_bytes
-from tests.factories import PASSWORD, make_account, make_user
+from tests.factories import make_account, make_recorded_call, make_user, wav_bytes
 
 
 @pytest.fixture
@@ -15,19 +14,9 @@ def recorded_call(transactional_db):
     return alice, account, call
 
 
-def log_in(page, live_server, user):
-    # The shared sign_in fixture's first "form button[type=submit]" can be the header's
-    # language button; this one presses the sign-in form's own button.
-    page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/a/**")
-
-
-def test_player_plays_changes_speed_jumps_and_seeks(live_server, page, recorded_call):
+def test_player_plays_changes_speed_jumps_and_seeks(live_server, page, sign_in, recorded_call):
     alice, account, call = recorded_call
-    log_in(page, live_server, alice)
+    sign_in(alice)
     page.goto(f"{live_server.url}/a/{account.number}/calls/{call.pk}/")
     audio = page.locator("audio[data-player-audio]")
     expect(page.locator("[data-player-controls]")).to_be_visible()

@@ -1,25 +1,14 @@
 from django.core import mail
 
 from directory.models import ChangeRequest
-from tests.directory.factories import make_contact
-from tests.factories import PASSWORD
-
-
-def sign_in_on_the_form(page, live_server, user):
-    # The shared sign_in fixture clicks the first submit button in the page, which is
-    # the header's language switcher; this one targets the sign-in form in <main>.
-    page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+from tests.factories import make_contact
 
 
 def test_member_sends_a_change_request_from_the_directory_and_sees_it_open(
-    transactional_db, live_server, page, bob, account
+    transactional_db, live_server, page, sign_in, bob, account
 ):
     make_contact(account, "Jean Tremblay", ("mobile", "514 555-0142"), title="Propriétaire")
-    sign_in_on_the_form(page, live_server, bob)
+    sign_in(bob)
     page.goto(f"{live_server.url}/a/{account.number}/directory/")
     assert page.locator("a[href='tel:+15145550142']").is_visible()
 

@@ -9,8 +9,7 @@ from pypdf import PdfReader
 
 from jobs.models import ExportJob
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import make_account, make_user
-from tests.messages_app.factories import make_message
+from tests.factories import make_account, make_message, make_user
 
 
 def test_the_pdf_is_made_in_the_background_with_a_progress_bar(

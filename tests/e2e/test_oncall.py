@@ -9,8 +9,14 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import make_account, make_user
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import (
+    future_day,
+    make_account,
+    make_contact,
+    make_schedule,
+    make_shift,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -72,3 +78,31 @@ def test_assign_override_unassign_turns_the_day_green(world, page, live_server):
     page.set_viewport_size({"width": 360, "height": 740})
     page.get_by_test_id("today").click()
     expect(page.get_by_test_id("save-pdf")).to_be_visible()
+
+
+def test_replace_on_a_filled_rank_overrides_the_whole_shift(world, page, live_server):
+    from oncall import actions
+
+    account, alice, schedule, shift = world
+    ann = account.contacts.get(name="Ann Base")
+    actions.assign(shift, 1, ann, alice, notify=False)
+    signed_in(page, live_server, alice)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/a/{account.number}/oncall/{schedule.pk}/shifts/{shift.pk}/")
+    expect(page.get_by_test_id("assign-1")).to_have_count(0)  # the rank is filled
+    page.get_by_test_id("replace-1").click()
+    form = page.get_by_test_id("override-form")
+    expect(form).to_be_visible()
+    local_start = timezone.localtime(shift.starts_at, schedule.tzinfo)
+    local_end = timezone.localtime(shift.ends_at, schedule.tzinfo)
+    expect(page.locator("#id_override-start")).to_have_value(f"{local_start:%Y-%m-%dT%H:%M}")
+    expect(page.locator("#id_override-end")).to_have_value(f"{local_end:%Y-%m-%dT%H:%M}")
+    expect(page.locator("#id_override-rank")).to_have_value("1")
+    page.locator("#id_override-contact").select_option(label="Olga Override")
+    form.locator("button[type=submit]").click()
+    rank = page.get_by_test_id("rank-1")
+    expect(rank).to_contain_text("Olga Override")
+    expect(rank).not_to_contain_text("Ann Base")
+    expect(rank.locator(".badge")).to_have_text("Override")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360

@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import PHONE, axe_violations
-from tests.factories import PASSWORD, make_account, make_user
-from tests.stats.calls import make_call
+from tests.factories import make_account, make_call, make_user
 
 
 @pytest.fixture
@@ -22,20 +21,12 @@ def client_with_calls(transactional_db):
     return account, user
 
 
-def sign_in_here(page, live_server, user):
-    # The shared sign_in clicks the first submit button of the page, which is the
-    # header's language switcher; this one clicks the sign-in form's.
-    page.goto(f"{live_server.url}/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/a/**")
-
-
-def test_night_filter_applies_in_place_and_reads_on_a_phone(page, live_server, client_with_calls):
+def test_night_filter_applies_in_place_and_reads_on_a_phone(
+    page, live_server, sign_in, client_with_calls
+):
     account, user = client_with_calls
     page.set_viewport_size(PHONE)
-    sign_in_here(page, live_server, user)
+    sign_in(user)
     page.goto(f"{live_server.url}/a/{account.number}/stats/")
     assert page.get_by_test_id("stats-table").is_visible()
     page.locator("#id_after").fill("17:00")
@@ -51,3 +42,53 @@ def test_night_filter_applies_in_place_and_reads_on_a_phone(page, live_server, c
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert axe_violations(page) == []
+
+
+@pytest.fixture
+def client_with_two_accounts(transactional_db):
+    """olivia's two accounts, in two time zones, each with its own calls."""
+    plumber = make_account(5201, "Plomberie Test inc.", timezone="America/Toronto")
+    clinic = make_account(5202, "Clinique Westmount", timezone="America/Vancouver")
+    user = make_user("olivia", (clinic, "member"), (plumber, "member"))
+    for account, count in ((plumber, 3), (clinic, 4)):
+        today = timezone.localdate(timezone=account.tzinfo)
+        for days in range(1, count + 1):
+            when = datetime.combine(today - timedelta(days=days), time(22), tzinfo=account.tzinfo)
+            make_call(account, when)
+    return plumber, clinic, user
+
+
+def test_two_accounts_picked_on_a_phone(page, live_server, sign_in, client_with_two_accounts):
+    plumber, clinic, user = client_with_two_accounts
+    page.set_viewport_size(PHONE)
+    sign_in(user)
+    page.goto(f"{live_server.url}/a/{plumber.number}/stats/")
+    total = page.locator('[data-row="total"] [data-cell="unit"]')
+    assert total.inner_text() == "3"
+    current = page.get_by_label("5201 Plomberie Test inc.")
+    assert current.is_checked() and current.is_disabled()
+    # By keyboard: focus the clinic's box and tick it with the space bar.
+    clinic_box = page.get_by_label("5202 Clinique Westmount")
+    clinic_box.focus()
+    page.keyboard.press("Space")
+    assert clinic_box.is_checked()
+    page.get_by_role("button", name="Retrieve stats").click()
+    header = page.get_by_test_id("stats-header")
+    header.filter(has_text="Accounts 5201, 5202").wait_for()
+    assert total.inner_text() == "7"
+    assert "accounts=5202" in page.url
+    assert page.get_by_test_id("stats-title").inner_text() == (
+        "Plomberie Test inc., Clinique Westmount"
+    )
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert axe_violations(page) == []
+    # "All my accounts" ticks every box; unticking one unticks "All my accounts".
+    everything = page.get_by_label("All my accounts")
+    everything.check()
+    assert clinic_box.is_checked()
+    clinic_box.uncheck()
+    assert not everything.is_checked()
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    assert download.value.suggested_filename.startswith("5201-statistics-")

@@ -11,8 +11,7 @@ from django.utils import timezone, translation
 from accounts.models import AccessEvent, Membership
 from jobs.exports import start_export
 from jobs.models import ExportJob
-from tests.factories import make_export_job
-from tests.messages_app.factories import make_message
+from tests.factories import make_export_job, make_message
 
 pytestmark = pytest.mark.django_db
 

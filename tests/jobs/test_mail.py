@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import QueuedEmail, exports_storage
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 
@@ -214,15 +214,15 @@ def test_a_bad_header_is_refused_in_the_caller(queued):
     assert not QueuedEmail.objects.exists()
 
 
-def test_support_sends_a_given_up_email_again_from_the_admin(settings, admin_client, run_tasks):
+def test_support_sends_a_given_up_email_again_from_the_admin(settings, staff_client, run_tasks):
     settings.MAILERS = queued_mailers({"BACKEND": "tests.jobs.test_mail.PermanentRefusal"})
     send_mail("Hi", "Body", None, ["nobody@example.com"])
     run_tasks()
     queued_email = QueuedEmail.objects.get()
     assert queued_email.failed_at is not None
-    assert admin_client.get("/admin/jobs/queuedemail/").status_code == 200
+    assert staff_client.get("/admin/jobs/queuedemail/").status_code == 200
     settings.MAILERS = queued_mailers({"BACKEND": LOCMEM})
-    response = admin_client.post(
+    response = staff_client.post(
         "/admin/jobs/queuedemail/",
         {"action": "send_again", "_selected_action": [str(queued_email.pk)]},
         follow=True,
@@ -232,10 +232,10 @@ def test_support_sends_a_given_up_email_again_from_the_admin(settings, admin_cli
     assert len(mail.outbox) == 1 and not QueuedEmail.objects.exists()
 
 
-def test_support_sees_export_jobs_but_not_their_files(admin_client, alice, account):
+def test_support_sees_export_jobs_but_not_their_files(staff_client, alice, account):
     from tests.factories import make_export_job
 
     job = make_export_job(account, alice)
-    assert admin_client.get("/admin/jobs/exportjob/").status_code == 200
-    page = admin_client.get(f"/admin/jobs/exportjob/{job.pk}/change/").content.decode()
+    assert staff_client.get("/admin/jobs/exportjob/").status_code == 200
+    page = staff_client.get(f"/admin/jobs/exportjob/{job.pk}/change/").content.decode()
     assert job.file.name not in page

@@ -1,3 +1,3 @@
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 URL_OBJECTS = {"message_id": lambda account: make_message(account).pk}

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import AccessEvent
 from messages_app.actions import EventData
 from messages_app.models import MessageRead
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 

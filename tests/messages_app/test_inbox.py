@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from messages_app.actions import mark_read
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,31 @@ def test_reversed_range_is_reported_on_the_end_field(alice_client, account):
 def test_bad_dates_never_raise(alice_client, account, value):
     response = alice_client.get(inbox_url(account, f"from=2026-01-01&to={value}"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("to=9999-12-31", "to"),
+        ("from=0001-01-01", "from"),
+        ("to=2100-01-01T00:00", "to"),
+        ("from=1969-12-31T23:59", "from"),
+    ],
+)
+def test_dates_out_of_range_get_the_field_error(alice_client, account, query, field):
+    make_message(account)
+    response = alice_client.get(inbox_url(account, query))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == ["Enter a date from 1970-01-01 to 2099-12-31."]
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert ids_on(response) == []
+
+
+def test_the_date_fields_are_native_pickers_with_hints(alice_client, account):
+    html = alice_client.get(inbox_url(account, "from=2026-03-01&to=2026-03-02")).content.decode()
+    assert 'type="datetime-local"' in html and 'placeholder="YYYY-MM-DD"' not in html
+    assert 'value="2026-03-01T00:00"' in html and 'value="2026-03-02T23:59"' in html
+    assert "Up to and including that minute." in html
 
 
 def test_search_is_accent_and_case_insensitive(alice_client, account):

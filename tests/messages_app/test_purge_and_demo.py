@@ -12,7 +12,7 @@ from accounts.demo import seed_tenants
 from messages_app.actions import mark_read, purge_messages
 from messages_app.demo import seed_messages
 from messages_app.models import Message, MessageEvent, MessageRead
-from tests.messages_app.factories import make_message
+from tests.factories import make_message
 
 pytestmark = pytest.mark.django_db
 

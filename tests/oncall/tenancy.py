@@ -1,8 +1,9 @@
-"""URL objects for the cross-tenant walker: a schedule and a shift of a given account."""
+"""URL objects for the cross-tenant walker: a schedule, a shift and a feed link of an account."""
 
 from datetime import timedelta
 
-from tests.oncall.helpers import future_day, make_schedule, make_shift
+from oncall import actions
+from tests.factories import future_day, make_schedule, make_shift
 
 
 def _schedule(account):
@@ -21,4 +22,9 @@ def _shift_id(account):
     return make_shift(schedule, start + timedelta(hours=1)).pk
 
 
-URL_OBJECTS = {"schedule_id": _schedule_id, "shift_id": _shift_id}
+def _feed_id(account):
+    link, _token = actions.create_feed_link(_schedule(account), None, False, None)
+    return link.pk
+
+
+URL_OBJECTS = {"schedule_id": _schedule_id, "shift_id": _shift_id, "feed_id": _feed_id}

@@ -1,4 +1,4 @@
-"""Every rule of oncall.md's "Actions" and "Who is on call", on the functions themselves."""
+"""Every rule of docs/oncall.md's "The rulebook" and "Who is on call", on the functions."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from oncall import actions
 from oncall.models import Assignment
 from oncall.resolver import Coverage, who_is_on_call
-from tests.oncall.helpers import future_day, make_contact, make_shift
+from tests.factories import future_day, make_contact, make_shift
 
 pytestmark = pytest.mark.django_db
 

@@ -6,23 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 
-from accounts.models import User
 from oncall.demo import seed_oncall
 from oncall.models import Assignment, Schedule, Shift, ShiftComment
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, local_day_bounds
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(db):
-    user = User.objects.create_superuser("support", "s@example.com", "pw")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -146,3 +136,87 @@ def test_demo_seeder_skips_an_account_without_contacts(account):
     out = io.StringIO()
     seed_oncall({5201: account}, random.Random(1), out)
     assert not Schedule.objects.exists() and "no contacts" in out.getvalue()
+
+
+def _change_form(shift, start, end, ranks=None):
+    return {
+        "external_id": shift.external_id,
+        "starts_at_0": start.strftime("%Y-%m-%d"),
+        "starts_at_1": start.strftime("%H:%M:%S"),
+        "ends_at_0": end.strftime("%Y-%m-%d"),
+        "ends_at_1": end.strftime("%H:%M:%S"),
+        "ranks": ranks or shift.ranks,
+        "assignments-TOTAL_FORMS": 0,
+        "assignments-INITIAL_FORMS": 0,
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+    }
+
+
+def test_admin_refuses_to_shrink_a_shift_so_an_override_falls_outside(
+    staff_client, schedule, account, alice
+):
+    from django.utils import timezone as tz
+
+    from oncall import actions
+
+    shift = make_shift(schedule, future_day(3), hours=24, ranks=2)
+    olga = make_contact(account, "Olga")
+    actions.override(
+        shift, 1, olga, shift.starts_at + timedelta(hours=20), shift.ends_at, alice, notify=False
+    )
+    local = tz.localtime(shift.starts_at)
+    shrunk = _change_form(shift, local, local + timedelta(hours=12))
+    response = staff_client.post(f"/admin/oncall/shift/{shift.pk}/change/", shrunk)
+    assert response.status_code == 200
+    assert "An override of this shift would fall outside it." in response.content.decode()
+    fewer_ranks = _change_form(shift, local, local + timedelta(hours=24), ranks=1)
+    fewer_ranks["ranks"] = 1
+    actions.assign(shift, 2, olga, alice, notify=False)
+    response = staff_client.post(f"/admin/oncall/shift/{shift.pk}/change/", fewer_ranks)
+    assert "Rank 2 of this shift has assignments." in response.content.decode()
+    shift.refresh_from_db()
+    assert shift.ends_at - shift.starts_at == timedelta(hours=24) and shift.ranks == 2
+
+
+def test_admin_edit_that_keeps_the_rules_goes_through_and_moves_the_schedule_version(
+    staff_client, schedule
+):
+    from django.utils import timezone as tz
+
+    shift = make_shift(schedule, future_day(3), hours=24)
+    version = Schedule.objects.get(pk=schedule.pk).version
+    local = tz.localtime(shift.starts_at)
+    response = staff_client.post(
+        f"/admin/oncall/shift/{shift.pk}/change/",
+        _change_form(shift, local, local + timedelta(hours=30)),
+    )
+    assert response.status_code == 302
+    shift.refresh_from_db()
+    assert shift.ends_at - shift.starts_at == timedelta(hours=30)
+    assert Schedule.objects.get(pk=schedule.pk).version > version
+
+
+def test_admin_shift_form_refuses_what_the_api_refuses_end_before_start(staff_client, schedule):
+    from django.utils import timezone as tz
+
+    shift = make_shift(schedule, future_day(3), hours=24)
+    local = tz.localtime(shift.starts_at)
+    response = staff_client.post(
+        f"/admin/oncall/shift/{shift.pk}/change/", _change_form(shift, local, local)
+    )
+    assert "A shift must end after it starts." in response.content.decode()
+
+
+def test_feed_links_are_listed_in_the_admin_without_their_token(staff_client, schedule):
+    from oncall import actions
+
+    _link, token = actions.create_feed_link(schedule, None, True, None)
+    html = staff_client.get("/admin/oncall/feedlink/").content.decode()
+    assert "Urgences" in html and token not in html
+
+
+def test_change_notices_and_gap_alerts_are_listed_read_only(staff_client):
+    assert staff_client.get("/admin/oncall/changenotice/").status_code == 200
+    assert staff_client.get("/admin/oncall/gapalert/").status_code == 200
+    assert staff_client.get("/admin/oncall/gapalert/add/").status_code == 403

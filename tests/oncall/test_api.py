@@ -9,7 +9,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from oncall import actions
 from oncall.models import Schedule, Shift
-from tests.oncall.helpers import make_contact
+from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,8 @@ def test_on_call_answers_from_the_resolver(api, account, start, alice):
     put(api, f"/accounts/{account.number}/schedules/urg", {"name": "Urgences"})
     put(api, f"/accounts/{account.number}/schedules/urg/shifts/w1", shift_body(start, ranks=2))
     shift = Shift.objects.get(external_id="w1")
-    ann = make_contact(account, "Ann", "514-555-0101")
-    olga = make_contact(account, "Olga", "514-555-0202")
+    ann = make_contact(account, "Ann", ("mobile", "514-555-0101", "cell"))
+    olga = make_contact(account, "Olga", ("mobile", "514-555-0202", "cell"))
     actions.assign(shift, 1, ann, alice)
     o_start, o_end = shift.starts_at + timedelta(hours=2), shift.starts_at + timedelta(hours=4)
     actions.override(shift, 1, olga, o_start, o_end, alice)
@@ -151,3 +151,77 @@ def test_api_needs_a_token(account):
     assert (
         Client().get(f"/api/v1/accounts/{account.number}/schedules/urg/on-call").status_code == 401
     )
+
+
+def test_on_call_as_of_answers_as_the_portal_did_then(api, account, start, alice):
+    put(api, f"/accounts/{account.number}/schedules/urg", {"name": "Urgences"})
+    put(api, f"/accounts/{account.number}/schedules/urg/shifts/w1", shift_body(start))
+    shift = Shift.objects.get(external_id="w1")
+    ann = make_contact(account, "Ann")
+    olga = make_contact(account, "Olga")
+    t0 = timezone.now() - timedelta(hours=3)
+    base = actions.assign(shift, 1, ann, alice, now=t0, notify=False)
+    row = actions.override(
+        shift,
+        1,
+        olga,
+        shift.starts_at,
+        shift.starts_at + timedelta(hours=2),
+        alice,
+        now=t0 + timedelta(hours=1),
+        notify=False,
+    )
+    actions.unassign(row, alice, now=t0 + timedelta(hours=2), notify=False)
+    actions.unassign(base, alice, now=t0 + timedelta(hours=2, minutes=30), notify=False)
+    path = f"/api/v1/accounts/{account.number}/schedules/urg/on-call"
+    at = (shift.starts_at + timedelta(hours=1)).isoformat()
+
+    def name(as_of):
+        query = {"at": at} if as_of is None else {"at": at, "as_of": as_of.isoformat()}
+        contact = api.get(path, query).json()["ranks"][0]["contact"]
+        return contact and contact["name"]
+
+    assert name(t0 - timedelta(minutes=1)) is None
+    assert name(t0 + timedelta(minutes=30)) == "Ann"
+    assert name(t0 + timedelta(hours=1, minutes=30)) == "Olga"
+    assert name(t0 + timedelta(hours=2, minutes=15)) == "Ann"
+    assert name(t0 + timedelta(hours=3)) is None
+    assert name(None) is None
+    assert api.get(path, {"at": at, "as_of": "yesterday"}).status_code == 400
+
+
+def test_as_of_keeps_time_already_served_before_an_unassignment(api, account, alice):
+    put(api, f"/accounts/{account.number}/schedules/urg", {"name": "Urgences"})
+    now = timezone.now().replace(microsecond=0)
+    put(
+        api,
+        f"/accounts/{account.number}/schedules/urg/shifts/w1",
+        shift_body(now - timedelta(hours=5), hours=24),
+    )
+    shift = Shift.objects.get(external_id="w1")
+    ann = make_contact(account, "Ann")
+    base = actions.assign(shift, 1, ann, alice, now=now - timedelta(hours=6), notify=False)
+    actions.unassign(base, alice, now=now - timedelta(hours=1), notify=False)
+    path = f"/api/v1/accounts/{account.number}/schedules/urg/on-call"
+    served = (now - timedelta(hours=3)).isoformat()
+    body = api.get(path, {"at": served, "as_of": now.isoformat()}).json()
+    assert body["ranks"][0]["contact"]["name"] == "Ann"
+
+
+def test_the_openapi_document_describes_as_of(api):
+    document = api.get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/accounts/{number}/schedules/{sid}/on-call"]["get"]
+    names = {p["name"]: p for p in operation["parameters"]}
+    assert {"at", "as_of"} <= names.keys()
+    assert "as the portal would have answered" in names["as_of"]["description"]
+
+
+def test_shift_writes_keep_the_rulebooks_messages(api, account, start):
+    put(api, f"/accounts/{account.number}/schedules/urg", {"name": "Urgences"})
+    base = f"/accounts/{account.number}/schedules/urg/shifts"
+    bad = {"starts_at": start.isoformat(), "ends_at": start.isoformat()}
+    response = put(api, f"{base}/w3", bad)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "ends_at", "message": "A shift must end after it starts."}
+    ]

@@ -1,4 +1,4 @@
-"""Day colours (oncall.md "Calendar colours") and shifts across Toronto's 2026 DST changes."""
+"""Day colours (docs/oncall.md, "Colours") and shifts across Toronto's 2026 DST changes."""
 
 from datetime import date, datetime, timedelta
 
@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from oncall import actions
-from oncall.admin import repeat_shifts
+from oncall.actions import repeat_shift
 from oncall.calendar import build, period_of
 from oncall.resolver import GREEN, RED, YELLOW, Coverage, day_colours, local_day_bounds
-from tests.oncall.helpers import TORONTO, future_day, make_contact, make_schedule, make_shift
+from tests.factories import TORONTO, future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
@@ -127,7 +127,7 @@ def test_dst_day_half_covered_is_yellow(schedule, ann, alice):
 
 def test_repeat_every_week_keeps_monday_0730_across_both_changes(schedule):
     shift = _weekly_shift(schedule, date(2026, 2, 23))
-    created, skipped = repeat_shifts(shift, timedelta(weeks=1), 40)
+    created, skipped = repeat_shift(shift, timedelta(weeks=1), 40)
     assert skipped == []
     assert len(created) == 40
     for copy in created:

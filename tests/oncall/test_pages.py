@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from accounts.models import AccessEvent
 from oncall import actions
 from oncall.models import Assignment, ShiftComment
-from tests.oncall.helpers import future_day, make_contact, make_schedule, make_shift
+from tests.factories import future_day, make_contact, make_schedule, make_shift
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
@@ -52,7 +52,7 @@ def test_each_view_shows_the_shift_its_ranks_and_people(
     assert "Override" in html and "1 comment" in html
     assert f"shifts/{shift.pk}/" in html
     if view == "list":
-        assert "Not fully covered" in html  # rank 2 is mostly empty
+        assert "Partly covered" in html  # rank 2 is mostly empty: yellow, as the legend says
     else:
         assert 'data-colour="yellow"' in html
 
@@ -91,7 +91,8 @@ def test_month_view_queries_do_not_grow_with_shifts(
         actions.assign(s, 1, ann, alice)
         actions.comment(s, "x", alice)
     day = timezone.localtime(start, schedule.tzinfo).date().isoformat()
-    with django_assert_max_num_queries(12):
+    # Session, membership, schedules, shifts, their rows, the feed links...: never per shift.
+    with django_assert_max_num_queries(14):
         response = alice_client.get(url(account, schedule), {"view": "month", "date": day})
     assert response.status_code == 200
 
@@ -113,15 +114,14 @@ def test_shift_page_assigns_overrides_unassigns_and_comments(
     page = url(account, schedule, f"shifts/{shift.pk}/")
     assert alice_client.get(page).status_code == 200
     r = alice_client.post(
-        page,
-        {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk, "assign-comment": "hi"},
+        page + "assign/",
+        {"assign-rank": 1, "assign-contact": ann.pk, "assign-comment": "hi"},
     )
     assert r.status_code == 302
     local = timezone.localtime(shift.starts_at, schedule.tzinfo)
     r = alice_client.post(
-        page,
+        page + "override/",
         {
-            "action": "override",
             "override-rank": 1,
             "override-contact": olga.pk,
             "override-start": (local + 2 * H).strftime("%Y-%m-%dT%H:%M"),
@@ -131,9 +131,9 @@ def test_shift_page_assigns_overrides_unassigns_and_comments(
     assert r.status_code == 302
     override = Assignment.objects.get(kind="override")
     assert override.start == shift.starts_at + 2 * H  # typed in the schedule's time zone
-    r = alice_client.post(page, {"action": "unassign", "unassign-assignment": override.pk})
+    r = alice_client.post(page + "unassign/", {"unassign-assignment": override.pk})
     assert r.status_code == 302
-    r = alice_client.post(page, {"action": "comment", "comment-text": "Swap agreed"})
+    r = alice_client.post(page + "comment/", {"comment-text": "Swap agreed"})
     assert r.status_code == 302
     html = alice_client.get(page).content.decode()
     assert "Swap agreed" in html and "Override of rank 1 by Olga Override" in html
@@ -146,14 +146,13 @@ def test_refusals_show_next_to_the_form_and_change_nothing(
 ):
     actions.assign(shift, 1, ann, alice)
     page = url(account, schedule, f"shifts/{shift.pk}/")
-    r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": olga.pk})
+    r = alice_client.post(page + "assign/", {"assign-rank": 1, "assign-contact": olga.pk})
     assert r.status_code == 400
     assert "Someone is already assigned to this rank" in r.content.decode()
     local = timezone.localtime(shift.starts_at, schedule.tzinfo)
     r = alice_client.post(
-        page,
+        page + "override/",
         {
-            "action": "override",
             "override-rank": 1,
             "override-contact": olga.pk,
             "override-start": (local - H).strftime("%Y-%m-%dT%H:%M"),
@@ -161,7 +160,7 @@ def test_refusals_show_next_to_the_form_and_change_nothing(
         },
     )
     assert "An override cannot begin before or end after the original shift" in r.content.decode()
-    r = alice_client.post(page, {"action": "assign", "assign-rank": 5, "assign-contact": olga.pk})
+    r = alice_client.post(page + "assign/", {"assign-rank": 5, "assign-contact": olga.pk})
     assert r.status_code == 400
     assert Assignment.objects.count() == 1
 
@@ -169,9 +168,8 @@ def test_refusals_show_next_to_the_form_and_change_nothing(
 def test_bad_override_datetime_is_a_message(alice_client, account, schedule, shift, olga):
     page = url(account, schedule, f"shifts/{shift.pk}/")
     r = alice_client.post(
-        page,
+        page + "override/",
         {
-            "action": "override",
             "override-rank": 1,
             "override-contact": olga.pk,
             "override-start": "nope",
@@ -185,9 +183,7 @@ def test_bad_override_datetime_is_a_message(alice_client, account, schedule, shi
 def test_contact_of_another_account_is_a_404(alice_client, account, other_account, schedule, shift):
     stranger = make_contact(other_account, "Stranger")
     page = url(account, schedule, f"shifts/{shift.pk}/")
-    r = alice_client.post(
-        page, {"action": "assign", "assign-rank": 1, "assign-contact": stranger.pk}
-    )
+    r = alice_client.post(page + "assign/", {"assign-rank": 1, "assign-contact": stranger.pk})
     assert r.status_code == 404
     assert not Assignment.objects.exists()
 
@@ -198,8 +194,8 @@ def test_assignment_of_another_shift_cannot_be_unassigned_here(
     other = make_shift(schedule, shift.ends_at + H)
     row = actions.assign(other, 1, ann, alice)
     r = alice_client.post(
-        url(account, schedule, f"shifts/{shift.pk}/"),
-        {"action": "unassign", "unassign-assignment": row.pk},
+        url(account, schedule, f"shifts/{shift.pk}/unassign/"),
+        {"unassign-assignment": row.pk},
     )
     assert r.status_code == 404
     row.refresh_from_db()
@@ -210,9 +206,9 @@ def test_member_reads_but_may_not_change(bob_client, account, schedule, shift, a
     page = url(account, schedule, f"shifts/{shift.pk}/")
     html = bob_client.get(page).content.decode()
     assert 'data-testid="assign-form"' not in html
-    r = bob_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk})
+    r = bob_client.post(page + "assign/", {"assign-rank": 1, "assign-contact": ann.pk})
     assert r.status_code == 403
-    r = bob_client.post(page, {"action": "comment", "comment-text": "x"})
+    r = bob_client.post(page + "comment/", {"comment-text": "x"})
     assert r.status_code == 403
     assert not Assignment.objects.exists() and not ShiftComment.objects.exists()
 
@@ -241,12 +237,9 @@ def test_ended_shift_page_offers_comments_only(alice_client, account, schedule, 
     page = url(account, schedule, f"shifts/{past.pk}/")
     html = alice_client.get(page).content.decode()
     assert 'data-testid="assign-form"' not in html and 'data-testid="comment-form"' in html
-    r = alice_client.post(page, {"action": "assign", "assign-rank": 1, "assign-contact": ann.pk})
+    r = alice_client.post(page + "assign/", {"assign-rank": 1, "assign-contact": ann.pk})
     assert r.status_code == 400 and "has ended" in r.content.decode()
-    assert (
-        alice_client.post(page, {"action": "comment", "comment-text": "Quiet week"}).status_code
-        == 302
-    )
+    assert alice_client.post(page + "comment/", {"comment-text": "Quiet week"}).status_code == 302
 
 
 def test_pdf_shows_the_people_and_the_colours(
@@ -295,3 +288,78 @@ def test_list_filtered_to_gaps_shows_only_uncovered_shifts(
         url(account, schedule), {"view": "list", "date": day, "gaps": "1"}
     ).content.decode()
     assert f"shifts/{empty.pk}/" in html and f"shifts/{full.pk}/" not in html
+
+
+def test_assign_is_offered_only_on_an_empty_rank_and_replace_on_a_filled_one(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 1, ann, alice)
+    page = url(account, schedule, f"shifts/{shift.pk}/")
+    html = alice_client.get(page).content.decode()
+    assert 'data-testid="replace-1"' in html and 'data-testid="assign-1"' not in html
+    assert 'data-testid="assign-2"' in html and 'data-testid="replace-2"' not in html
+    # The Assign form itself offers only the empty rank.
+    form = html[html.index('data-testid="assign-form"') :]
+    form = form[: form.index("</form>")]
+    assert '<option value="2"' in form and '<option value="1"' not in form
+    actions.assign(shift, 2, ann, alice)
+    html = alice_client.get(page).content.decode()
+    assert 'data-testid="assign-form"' not in html
+
+
+def test_replace_opens_the_override_form_filled_with_the_shifts_times_and_rank(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 2, ann, alice)
+    page = url(account, schedule, f"shifts/{shift.pk}/")
+    html = alice_client.get(page, {"form": "override", "rank": 2}).content.decode()
+    local_start = timezone.localtime(shift.starts_at, schedule.tzinfo)
+    local_end = timezone.localtime(shift.ends_at, schedule.tzinfo)
+    assert f'value="{local_start:%Y-%m-%dT%H:%M}"' in html
+    assert f'value="{local_end:%Y-%m-%dT%H:%M}"' in html
+    assert '<details class="oncall-action mb-2" id="override-form" open>' in html
+    assert '<option value="2" selected>' in html
+
+
+def test_replace_on_a_running_shift_is_filled_with_what_remains(
+    alice_client, account, schedule, ann, alice
+):
+    running = make_shift(schedule, timezone.now() - 3 * H, hours=24)
+    actions.assign(running, 1, ann, alice, now=running.starts_at - H)
+    html = alice_client.get(
+        url(account, schedule, f"shifts/{running.pk}/"), {"form": "override", "rank": 1}
+    ).content.decode()
+    now = timezone.localtime(timezone.now(), schedule.tzinfo)
+    assert f'value="{now:%Y-%m-%dT%H:}' in html
+    start = timezone.localtime(running.starts_at, schedule.tzinfo)
+    assert f'value="{start:%Y-%m-%dT%H:%M}"' not in html
+
+
+def test_a_partly_covered_shift_is_yellow_and_an_empty_one_red_as_the_legend_says(
+    alice_client, account, schedule, shift, ann, alice
+):
+    actions.assign(shift, 1, ann, alice)  # rank 2 empty: partly covered
+    empty = make_shift(schedule, shift.ends_at, hours=24)
+    day = timezone.localtime(shift.starts_at, schedule.tzinfo).date().isoformat()
+    html = alice_client.get(url(account, schedule), {"view": "list", "date": day}).content.decode()
+    assert f'data-testid="shift-{shift.pk}" data-colour="yellow"' in html
+    assert f'data-testid="shift-{empty.pk}" data-colour="red"' in html
+    start = html.index(f'data-testid="shift-{shift.pk}"')
+    assert "oncall-badge oncall-yellow" in html[start : html.index("oncall-ranks", start)]
+
+
+def test_action_urls_refuse_get_and_unknown_forms_change_nothing(
+    alice_client, account, schedule, shift
+):
+    for name in ("assign", "override", "unassign", "comment"):
+        assert (
+            alice_client.get(url(account, schedule, f"shifts/{shift.pk}/{name}/")).status_code
+            == 405
+        )
+    response = alice_client.post(url(account, schedule, f"shifts/{shift.pk}/unassign/"), {})
+    assert response.status_code == 400
+    response = alice_client.post(
+        url(account, schedule, f"shifts/{shift.pk}/unassign/"), {"unassign-assignment": 999999}
+    )
+    assert response.status_code == 404
+    assert not Assignment.objects.exists()

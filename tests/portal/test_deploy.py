@@ -15,7 +15,7 @@ def test_check_deploy_has_no_warning():
         ALLOWED_HOSTS="portal.example.com",
         DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
         EMAIL_URL="smtp+tls://portal:secret@smtp.example.com:587",
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -31,7 +31,7 @@ def test_check_deploy_has_no_warning():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST", "SECRET"))}
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,

@@ -23,6 +23,7 @@ import boto3
 import pytest
 import redis
 import requests
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from pypdf import PdfReader
@@ -30,8 +31,7 @@ from pypdf import PdfReader
 from api.models import ApiToken
 from calllog.models import Call
 from jobs.models import ExportJob, QueuedEmail
-from tests.factories import PASSWORD, make_account, make_user
-from tests.messages_app.factories import make_message
+from tests.factories import PASSWORD, make_account, make_message, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 11  # this test's own Redis database number (its keys also carry a prefix)
@@ -66,10 +66,10 @@ class Processes:
         self.started: list[tuple[str, subprocess.Popen]] = []
 
     def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
-        log = (self.folder / f"{name}.log").open("wb")
-        process = subprocess.Popen(  # noqa: S603 (our own commands)
-            argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        with (self.folder / f"{name}.log").open("wb") as log:  # the child keeps its own copy
+            process = subprocess.Popen(  # noqa: S603 (our own commands)
+                argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
         self.started.append((name, process))
         return process
 
@@ -145,7 +145,7 @@ def cluster(transactional_db, process_env, tmp_path, settings):
             name,
             [
                 str(BIN / "gunicorn"),
-                "portal.wsgi:application",
+                "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
@@ -291,9 +291,10 @@ def walk_through(cluster) -> None:
     )
     assert reset.status_code == 302
     worker_log = cluster["processes"].folder / "worker.log"
+    reset_subject = f"Your new password for {settings.SERVICE['name']}"
     wait_until(
         lambda: (
-            "Your new password for 127.0.0.1" in worker_log.read_text(errors="replace")
+            reset_subject in worker_log.read_text(errors="replace")
             and 'filename="5201-messages-' in worker_log.read_text(errors="replace")
         ),
         "the worker to send both e-mails (printed by the console mail backend)",

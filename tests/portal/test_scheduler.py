@@ -71,15 +71,17 @@ def test_run_now_and_list():
         call_command("run_scheduler", "--run-now", "nope")
 
 
-def read_lines(process) -> queue.Queue:
+def read_lines(process) -> tuple[queue.Queue, threading.Thread]:
+    """The process's output, line by line, read by a thread (joined once it ends)."""
     lines: queue.Queue = queue.Queue()
 
     def pump():
         for line in iter(process.stdout.readline, ""):
             lines.put(line)
 
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    return lines, reader
 
 
 def wait_for(lines: queue.Queue, text: str, seconds: float = 60) -> str:
@@ -109,8 +111,8 @@ def test_a_second_scheduler_waits_as_a_stand_by_and_sigterm_stops_it(process_env
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines, reader = read_lines(process)
     try:
-        lines = read_lines(process)
         wait_for(lines, "Another scheduler is running: waiting as a stand-by")
         holder.close()  # the first scheduler stops: the stand-by takes over
         wait_for(lines, "Scheduler started")
@@ -120,4 +122,7 @@ def test_a_second_scheduler_waits_as_a_stand_by_and_sigterm_stops_it(process_env
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()
+        reader.join(timeout=10)
+        process.stdout.close()
         holder.close()

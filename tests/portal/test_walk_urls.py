@@ -1,4 +1,4 @@
-"""Walk every URL pattern of the portal (DESIGN.md, tenancy rule 5).
+"""Walk every URL pattern of the portal (docs/architecture.md, tenancy rule 5).
 
 - Signed out, every page that is not public sends the visitor to sign in.
 - Signed in, every pattern under /a/<number>/ filled with ANOTHER account's objects
@@ -17,11 +17,20 @@ from django.core import serializers
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.tenancy_registry import url_object_makers
+from tests.tenancy_registry import account_query_parameters, url_object_makers
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = ("login/", "logout/", "password-reset/", "language/", "healthz", "admin/", "api/v1/")
+PUBLIC = (
+    "login/",
+    "logout/",
+    "password-reset/",
+    "language/",
+    "healthz",
+    "admin/",
+    "api/v1/",
+    "ical/",
+)
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -49,13 +58,15 @@ def account_routes() -> list[str]:
     return [r for r in all_patterns() if r.startswith("a/<int:number>/")]
 
 
-def tenant_snapshot() -> str:
-    """Every row of every model with an account (for 'changes nothing')."""
+def tenant_snapshot(of=None) -> str:
+    """Every row of every model with an account, or of one account (for 'changes nothing')."""
     rows = []
     for model in apps.get_models():
         names = {f.name for f in model._meta.get_fields()}
-        if "account" in names or model._meta.label == "accounts.Account":
-            rows.extend(model.objects.order_by("pk"))
+        if model._meta.label == "accounts.Account":
+            rows.extend(model.objects.filter(**({"pk": of.pk} if of else {})).order_by("pk"))
+        elif "account" in names:
+            rows.extend(model.objects.filter(**({"account": of} if of else {})).order_by("pk"))
     return serializers.serialize("json", rows)
 
 
@@ -119,3 +130,35 @@ def test_another_accounts_objects_answer_404_and_change_nothing(alice, account, 
                 f"{method.upper()} {path}: {response.status_code}"
             )
     assert tenant_snapshot() == before
+
+
+def content_of(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_account_parameters_never_reach_another_account(alice, account, other_account):
+    """Every account page, given another client's account number (or `all`) in a query
+    parameter that names accounts, shows nothing of that account and changes nothing."""
+    assert "accounts" in account_query_parameters()
+    makers = url_object_makers()
+    for name in makers:
+        makers[name](other_account)  # the other client has data of every kind
+    before = tenant_snapshot(of=other_account)
+    client = Client()
+    client.force_login(alice)
+    secret = other_account.name.encode()
+    for route in account_routes():
+        if params(route) - {"number"}:
+            continue
+        path = fill(route, {"number": account.number})
+        for parameter in sorted(account_query_parameters()):
+            for value in (str(other_account.number), "all"):
+                response = client.get(path, {parameter: value})
+                if response.status_code == 302:  # long work: its job page, of this account
+                    assert response["Location"].startswith(f"/a/{account.number}/exports/")
+                    response = client.get(response["Location"])
+                assert response.status_code in (200, 400, 403, 405), (path, parameter, value)
+                assert secret not in content_of(response), (path, parameter, value)
+    assert tenant_snapshot(of=other_account) == before

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import AccessEvent
-from tests.stats.calls import make_call
+from tests.factories import make_call, make_worked_example
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +28,8 @@ def days_ago(account, days: int, hour: int = 14) -> datetime:
 
 @pytest.fixture
 def calls(account):
-    """The worked example of statistics.md, three days ago in the afternoon."""
-    when = days_ago(account, 3)
-    make_call(account, when, duration_s=120, queued_s=0, assigned_s=4, answered_s=12, work_s=150)
-    no_agent = {"assigned_s": None, "answered_s": None, "work_s": None}
-    make_call(account, when, duration_s=5, queued_s=0, **no_agent)
-    make_call(account, when, duration_s=40, queued_s=None, **no_agent)
-    make_call(
-        account,
-        when,
-        duration_s=60,
-        queued_s=8,
-        assigned_s=10,
-        answered_s=50,
-        work_s=200,
-        hold_s=30,
-        patch_s=90,
-    )
-    make_call(account, when, duration_s=0, busy=True, queued_s=None, **no_agent)
+    """The worked example of docs/statistics.md, three days ago in the afternoon."""
+    return make_worked_example(account, days_ago(account, 3))
 
 
 def cells(html: str, row: str) -> str:
@@ -122,7 +106,9 @@ def test_another_client_gets_404(dave_client, account, calls):
     ("query", "field", "message"),
     [
         ("?after=25:00", "after", "Enter a valid time."),
-        ("?from=2026-02-30", "from", "Enter a valid date."),
+        ("?from=2026-02-30", "from", "Enter a real date as YYYY-MM-DD."),
+        ("?to=9999-12-31", "to", "Enter a date from 1970-01-01 to 2099-12-31."),
+        ("?from=0001-01-01", "from", "Enter a date from 1970-01-01 to 2099-12-31."),
         ("?days=xyz", "days", "xyz is not a day of the week."),
         ("?after=08:00&before=08:00", "before", "must differ"),
     ],
@@ -143,7 +129,7 @@ def test_reversed_range_is_refused(bob_client, account, calls):
     today = timezone.localdate(timezone=account.tzinfo)
     query = f"?from={today}&to={today - timedelta(days=3)}"
     html = bob_client.get(url(account) + query).content.decode()
-    assert "The end date is before the start date." in html
+    assert "The end must come after the start." in html
     assert 'data-testid="stats-table"' not in html
 
 

@@ -2,8 +2,9 @@
 
 Each section registers what it purges (portal.registry); each deletes in small batches,
 each batch its own short transaction, so the portal keeps serving while it runs.
-Invoices, payments and the access log are never purged. The scheduler enqueues the
-same work daily (portal.tasks.purge_expired); this command runs it at once.
+The access log has its own retention (ACCESS_LOG_RETENTION_DAYS, registered by accounts);
+invoices and payments are never purged. The scheduler enqueues the same work daily
+(portal.tasks.purge_expired); this command runs it at once.
 """
 
 from datetime import timedelta

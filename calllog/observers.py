@@ -1,0 +1,50 @@
+"""What other apps keep in step with the calls, told inside the write's own transaction.
+
+The statistics rollup (stats/rollup.py) registers here in its AppConfig.ready(): the
+call log then tells it about every call written or deleted without importing it (the
+statistics depend on the calls, never the other way round).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import Account
+    from calllog.models import Call
+
+# Told before a call is created or replaced: (account, external_id) -> the function to
+# call with the call once it is written.
+type WriteObserver = Callable[[Account, str], Callable[[Call], None]]
+# Told before calls are deleted: (their ids).
+type DeleteObserver = Callable[[list[int]], None]
+
+write_observers: list[WriteObserver] = []
+delete_observers: list[DeleteObserver] = []
+
+
+def observe(*, write: WriteObserver, delete: DeleteObserver) -> None:
+    """Register an app's observers (once, however often its ready() runs)."""
+    if write not in write_observers:
+        write_observers.append(write)
+    if delete not in delete_observers:
+        delete_observers.append(delete)
+
+
+def writing(account: Account, external_id: str) -> Callable[[Call], None]:
+    """Tell the observers a call is about to be written; call the result with the call."""
+    afters = [observer(account, external_id) for observer in write_observers]
+
+    def written(call: Call) -> None:
+        for after in afters:
+            after(call)
+
+    return written
+
+
+def deleting(call_ids: Iterable[int]) -> None:
+    """Tell the observers these calls are about to be deleted."""
+    ids = list(call_ids)
+    for observer in delete_observers:
+        observer(ids)

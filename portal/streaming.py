@@ -1,0 +1,114 @@
+"""Serving a stored file (a call's recording, an export) with HTTP Range support
+(RFC 9110, one range).
+
+The file is opened through the storage API (never a filesystem path), so the same code
+streams from local media or from an S3-compatible bucket.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+CHUNK = 64 * 1024
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+
+
+class Unsatisfiable(Exception):
+    """The Range asked for lies wholly outside the file: 416."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """(first, last) byte positions, inclusive, for one `bytes=` range; None to send
+    the whole file (no header, a malformed one or several ranges: RFC 9110 lets a
+    server ignore those). Raises Unsatisfiable for a range outside the file."""
+    if not header:
+        return None
+    match = _RANGE.match(header)
+    if match is None:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":  # bytes=-n: the last n bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            raise Unsatisfiable
+        return max(size - length, 0), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise Unsatisfiable
+    end = int(last) if last else size - 1
+    return start, min(end, size - 1)
+
+
+class _Chunks:
+    """`remaining` bytes of an open file, read in chunks. Closing it, as the server does
+    when the answer ends or the client goes away (even before the first chunk), closes
+    the file."""
+
+    def __init__(self, handle: IO[bytes], remaining: int) -> None:
+        self.handle = handle
+        self.remaining = remaining
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while self.remaining > 0:
+                data = self.handle.read(min(CHUNK, self.remaining))
+                if not data:
+                    break
+                self.remaining -= len(data)
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def stream_file(
+    field_file,
+    *,
+    size: int,
+    content_type: str,
+    filename: str,
+    as_attachment: bool,
+    range_header: str | None,
+    head: bool = False,
+) -> HttpResponse | StreamingHttpResponse:
+    """200 with the whole file, 206 with the asked range, or 416."""
+    response: HttpResponse | StreamingHttpResponse
+    try:
+        byte_range = parse_range(range_header, size)
+    except Unsatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        response["Accept-Ranges"] = "bytes"
+        response["Cache-Control"] = "no-store"
+        return response
+    first, last = byte_range if byte_range else (0, size - 1)
+    length = max(last - first + 1, 0)
+    if head:
+        response = HttpResponse(status=206 if byte_range else 200, content_type=content_type)
+    else:
+        handle = field_file.storage.open(field_file.name, "rb")
+        if first:
+            handle.seek(first)
+        response = StreamingHttpResponse(
+            _Chunks(handle, length), status=206 if byte_range else 200, content_type=content_type
+        )
+    if byte_range:
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "no-store"
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
