@@ -9,6 +9,9 @@ message through the real mailer named by OPTIONS["mailer"], retrying with back-o
 while the mail server is slow, down or answers a temporary (4xx) refusal.
 
 A page that sends e-mail therefore answers at once, whatever the mail server does.
+When the message cannot even be stored (the database or the storage failing), sending
+raises `EmailNotQueued`, an OSError as when a mail server cannot be reached, so callers
+of Django's mail API handle both alike.
 """
 
 from __future__ import annotations
@@ -28,22 +31,33 @@ from jobs.models import QueuedEmail, exports_storage
 ATTACHMENTS_DIR = "mail"
 
 
+class EmailNotQueued(OSError):
+    """The message could not be stored for the worker: nothing will be sent."""
+
+
 class QueuedEmailBackend(BaseEmailBackend):
     def __init__(self, *, mailer: str = "direct", **kwargs):
         super().__init__(**kwargs)
         self.mailer = mailer
 
     def send_messages(self, email_messages) -> int:
+        queued = 0
         for message in email_messages:
-            queue_message(message, self.mailer)
-        return len(email_messages)
+            # A bad header is refused here, in the caller, as it is (not in the worker).
+            message.message()
+            try:
+                queue_message(message, self.mailer)
+            except Exception as error:
+                raise EmailNotQueued(f"The e-mail could not be queued: {error!r}") from error
+            queued += 1
+        return queued
 
 
 def queue_message(message: EmailMessage, mailer: str) -> QueuedEmail:
-    """Store `message` and enqueue its delivery through `mailer` (one transaction)."""
+    """Store `message` (its headers already checked) and enqueue its delivery through
+    `mailer`, in one transaction."""
     from jobs.tasks import deliver_email
 
-    message.message()  # refuse a bad header here, in the caller, not in the worker
     queued_id = uuid.uuid4()
     with transaction.atomic():
         queued = QueuedEmail.objects.create(

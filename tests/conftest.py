@@ -95,6 +95,18 @@ def run_tasks():
 
 
 @pytest.fixture
+def queued_mail(settings):
+    """E-mail as the portal's settings send it: Django's mail API only stores and queues
+    each message (jobs/mail.py) and the worker (`run_tasks`) hands it to a mail server,
+    here one that keeps it in mail.outbox. Without this fixture Django's test runner
+    makes every mailer put each message straight into mail.outbox."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "jobs.mail.QueuedEmailBackend", "OPTIONS": {"mailer": "direct"}},
+        "direct": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+@pytest.fixture
 def process_env(db, settings, tmp_path):
     """Environment for a manage.py process (worker, scheduler, gunicorn) started by a
     test: this test's database, production settings, folders of its own."""

@@ -52,12 +52,6 @@ def _fresh():
     attempts_seen.clear()
 
 
-@pytest.fixture
-def queued(settings):
-    """Mail through the queue, sent by a working (locmem) server."""
-    settings.MAILERS = queued_mailers({"BACKEND": LOCMEM})
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,7 +62,7 @@ def make_due():
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
 
 
-def test_sending_only_queues_and_the_worker_sends_it_whole(queued, run_tasks):
+def test_sending_only_queues_and_the_worker_sends_it_whole(queued_mail, run_tasks):
     message = EmailMultiAlternatives(
         subject="Rapport",
         body="Bonjour",
@@ -105,7 +99,7 @@ def test_sending_only_queues_and_the_worker_sends_it_whole(queued, run_tasks):
     assert exports_storage().listdir("mail") == ([], [])
 
 
-def test_attachments_are_stored_files_not_task_or_row_data(queued):
+def test_attachments_are_stored_files_not_task_or_row_data(queued_mail):
     big = b"x" * 300_000
     message = EmailMessage("Report", "Attached.", to=["a@example.com"])
     message.attach("big.xlsx", big, "application/octet-stream")
@@ -119,7 +113,7 @@ def test_attachments_are_stored_files_not_task_or_row_data(queued):
         assert handle.read() == big
 
 
-def test_a_rolled_back_transaction_queues_nothing(queued):
+def test_a_rolled_back_transaction_queues_nothing(queued_mail):
     from django.db import transaction
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -198,7 +192,7 @@ def test_it_gives_up_after_the_last_attempt(settings, run_tasks):
     assert queued_email.attempts == settings.EMAIL_ATTEMPTS and queued_email.failed_at
 
 
-def test_delivering_twice_sends_once(queued, run_tasks):
+def test_delivering_twice_sends_once(queued_mail, run_tasks):
     from jobs.tasks import deliver_email
 
     send_mail("Hi", "Body", None, ["boss@example.com"])
@@ -208,7 +202,7 @@ def test_delivering_twice_sends_once(queued, run_tasks):
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
-def test_a_bad_header_is_refused_in_the_caller(queued):
+def test_a_bad_header_is_refused_in_the_caller(queued_mail):
     with pytest.raises(ValueError, match="linefeed"):
         send_mail("Hi\nBcc: everyone@example.com", "Body", None, ["a@example.com"])
     assert not QueuedEmail.objects.exists()
