@@ -11,3 +11,10 @@ class JobsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("exports")
+
+        from portal.schedule import register_scheduled
+
+        # Export files past EXPORT_RETENTION_HOURS, interrupted jobs, left-over attachments.
+        register_scheduled(
+            "delete_expired_exports", "jobs.tasks.delete_expired_exports", "*/15 * * * *"
+        )

@@ -1,14 +1,18 @@
-"""What runs on a timetable: ONE registry, one line per job.
+"""What runs on a timetable: ONE registry, one line per job, filled by the apps.
 
 `manage.py run_scheduler` (one process for the whole installation) reads this list and,
 at each time a line's cron expression names (minute hour day month weekday, in
 settings.TIME_ZONE), enqueues that task on the worker. The task does the work; it
-must be safe to run twice and to skip a day, since a scheduler restart can do either.
+must be safe to run twice and to skip a time, since a scheduler restart can do either.
 
-To add a job, write its task (a django.tasks task taking no arguments, in the app's
-tasks.py) and add a line here, e.g.:
+Like the section, demo and purge registries (portal/registry.py), each app adds its own
+lines in its AppConfig.ready(), so portal/ names no app; `run_scheduler --list` prints
+the whole timetable. To add a job, write its task (a django.tasks task taking no
+arguments, in the app's tasks.py) and register it:
 
-    Scheduled("oncall_gap_alerts", "oncall.tasks.gap_alerts", "0 7 * * *"),
+    from portal.schedule import register_scheduled
+
+    register_scheduled("oncall_gap_alerts", "oncall.tasks.send_gap_alerts", "0 7 * * *")
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ class Scheduled:
     cron: str  # "minute hour day month weekday", local time (settings.TIME_ZONE)
 
 
-SCHEDULE: list[Scheduled] = [
-    # Messages, calls and recordings past RETENTION_DAYS.
-    Scheduled("purge_expired", "portal.tasks.purge_expired", "30 3 * * *"),
-    # Export files past EXPORT_RETENTION_HOURS, interrupted jobs, left-over attachments.
-    Scheduled("delete_expired_exports", "jobs.tasks.delete_expired_exports", "*/15 * * * *"),
-]
+SCHEDULE: list[Scheduled] = []
+
+
+def register_scheduled(name: str, task: str, cron: str) -> None:
+    """Add a job to the timetable (once: ready() may run again in tests)."""
+    if all(entry.name != name for entry in SCHEDULE):
+        SCHEDULE.append(Scheduled(name, task, cron))

@@ -1,4 +1,5 @@
-"""The scheduler (manage.py run_scheduler) and its one registry (portal/schedule.py)."""
+"""The scheduler (manage.py run_scheduler) and its one registry (portal/schedule.py),
+filled by the apps."""
 
 import io
 import queue
@@ -15,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from portal.management.commands.run_scheduler import LOCK_KEY, build_scheduler, enqueue, resolve
-from portal.schedule import SCHEDULE, Scheduled
+from portal.schedule import SCHEDULE, Scheduled, register_scheduled
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +25,37 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_scheduled_job_names_a_task_and_a_valid_time():
     names = [entry.name for entry in SCHEDULE]
     assert len(names) == len(set(names))
-    assert {"purge_expired", "delete_expired_exports"} <= set(names)
     for entry in SCHEDULE:
         task, trigger = resolve(entry)
         assert task.module_path == entry.task
+
+
+def test_the_apps_register_their_jobs_at_their_times():
+    assert {(entry.name, entry.task, entry.cron) for entry in SCHEDULE} == {
+        ("purge_expired", "portal.tasks.purge_expired", "30 3 * * *"),
+        ("delete_expired_exports", "jobs.tasks.delete_expired_exports", "*/15 * * * *"),
+        ("oncall_gap_alerts", "oncall.tasks.send_gap_alerts", "0 7 * * *"),
+        ("webhooks_requeue_overdue", "webhooks.tasks.requeue_overdue", "* * * * *"),
+    }
+
+
+def test_registering_a_job_twice_keeps_one():
+    before = list(SCHEDULE)
+    register_scheduled("purge_expired", "portal.tasks.purge_expired", "0 1 * * *")
+    assert before == SCHEDULE
+
+
+def test_the_daily_purge_runs_every_registered_purger(run_tasks):
+    enqueue("purge_expired", "portal.tasks.purge_expired")
+    run_tasks()
+    removed = DBTaskResult.objects.get().return_value
+    assert {"messages", "calls", "webhook events", "access log", "ended sessions"} <= set(removed)
+
+
+def test_the_webhook_sweeper_runs_on_the_worker(run_tasks):
+    enqueue("webhooks_requeue_overdue", "webhooks.tasks.requeue_overdue")
+    assert run_tasks() == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
 def test_a_wrong_entry_is_refused_with_its_name():
