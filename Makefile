@@ -3,12 +3,15 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-# The demo runs on a local SQLite file: no server needed.
-DEMO_ENV := DJANGO_DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/demo.sqlite3
+# The demo runs on a local SQLite file: no server needed. To try it as production runs,
+# on PostgreSQL and Redis (and add web processes by hand, see README.md):
+#   make demo DEMO_DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_demo CACHE_URL=redis://127.0.0.1:6379/5
+DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/demo.sqlite3
+DEMO_ENV := DJANGO_DEBUG=true DATABASE_URL=$(DEMO_DATABASE_URL)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test e2e lint format venv messages bench clean lock
+.PHONY: demo test e2e lint format venv messages bench bench-pdf clean lock
 
 # The virtualenv is rebuilt when the lock changes. requirements-dev.lock is the
 # production lock (requirements.lock, what the Docker image installs) plus the
@@ -34,8 +37,11 @@ demo: venv locale/fr/LC_MESSAGES/django.mo
 	$(DEMO_ENV) $(MANAGE) migrate --noinput
 	$(DEMO_ENV) $(MANAGE) seed_demo
 	@echo
-	@echo "The portal is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)."
-	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "The portal is at http://$(HOST):$(PORT)/ (Ctrl-C stops it, its worker and scheduler)."
+	$(DEMO_ENV) $(PY) scripts/together.py \
+	  "web=$(MANAGE) runserver $(HOST):$(PORT)" \
+	  "worker=$(MANAGE) run_worker" \
+	  "scheduler=$(MANAGE) run_scheduler"
 
 # The whole suite on PostgreSQL (see scripts/with-postgres.sh for how one is found).
 test: venv locale/fr/LC_MESSAGES/django.mo
@@ -57,8 +63,12 @@ format: venv
 bench: venv locale/fr/LC_MESSAGES/django.mo
 	PY=$(PY) scripts/with-postgres.sh $(PY) bench/run.py
 
+# The whole inbox as one PDF on the worker (25,000 messages): time and peak memory.
+bench-pdf: venv locale/fr/LC_MESSAGES/django.mo
+	PY=$(PY) scripts/with-postgres.sh $(PY) bench/export_pdf.py
+
 clean:
-	rm -rf $(VENV) demo.sqlite3 staticfiles media
+	rm -rf $(VENV) demo.sqlite3 demo.sqlite3-wal demo.sqlite3-shm staticfiles media
 
 # Refresh both locks after changing pyproject.toml (needs uv: pip install uv).
 lock:

@@ -18,11 +18,11 @@ from calllog.actions import RECORDING_TYPES
 from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
 from calllog.rollup import call_totals
-from calllog.streaming import stream_file
 from messages_app.models import Message
 from portal import reports
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
+from portal.streaming import stream_file
 from portal.templatetags.portal import duration
 
 PAGE_SIZE = 50

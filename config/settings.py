@@ -27,6 +27,8 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (a long random string) in the environment.")
     SECRET_KEY = "development-only-key-never-use-in-production-3b7c1f0e9a"  # noqa: S105
+# Rotating the key: the old one here for a while keeps sessions and reset links valid.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     # Background work: Django's own Tasks framework, jobs kept in the project's database.
     "django_tasks_db",
     "portal",
+    "jobs",
     "accounts",
     "directory",
     "messages_app",
@@ -109,6 +112,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The demo's web server, worker and scheduler share one SQLite file: readers do not
+    # wait for the writer (WAL) and a writer waits its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Tasks (django.tasks) are stored in the database and run by `manage.py db_worker`;
@@ -117,6 +126,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="portal")
+# With a shared cache (Redis), sessions live there: any app process continues any
+# session. With the per-process default cache, they stay in the database.
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -137,6 +151,10 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Sign-in throttling: 5 failures lock that username from that address for 15 minutes.
+# The counts are rows in the database (axes' database handler, its default), so every
+# app process on every machine counts the same failures, and a restart or a cache
+# flush never forgets them; support sees and clears them in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -175,7 +193,7 @@ LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 LANGUAGE_COOKIE_SAMESITE: Final = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served: recordings stream through an access-checked view
@@ -183,6 +201,7 @@ MEDIA_URL = "/media/"  # never served: recordings stream through an access-check
 # Recordings go through Django's storage API: local files by default, an
 # S3-compatible bucket when RECORDINGS_BUCKET is set (django-storages), no code change.
 _recordings_bucket = env.str("RECORDINGS_BUCKET", default="")
+_exports_bucket = env.str("EXPORTS_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "recordings": (
@@ -203,6 +222,28 @@ STORAGES = {
             "OPTIONS": {"location": MEDIA_ROOT / "recordings"},
         }
     ),
+    # Export files and e-mail attachments waiting to be sent (jobs app): a folder by
+    # default, an S3-compatible bucket when EXPORTS_BUCKET is set. Every app process
+    # and worker must see the same one: with several machines, use the bucket.
+    "exports": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": _exports_bucket,
+                "endpoint_url": env.str("EXPORTS_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("EXPORTS_REGION", default="") or None,
+                "location": env.str("EXPORTS_PREFIX", default=""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if _exports_bucket
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": env.str("EXPORTS_ROOT", default=str(MEDIA_ROOT / "exports"))},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -213,10 +254,18 @@ STORAGES = {
 }
 
 # E-mail: console in development, any backend by URL (smtp+tls://user:pass@host:587).
+# Every e-mail (Django's mail API, whoever calls it) goes through the "default" mailer,
+# which only stores it and enqueues its delivery: the worker sends it through the
+# "direct" mailer (the real server), retrying with back-off, so a slow or refusing
+# mail server never holds up or breaks a page (jobs/mail.py).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+_direct_mailer: dict = {"BACKEND": _email["EMAIL_BACKEND"]}
+MAILERS = {
+    "default": {"BACKEND": "jobs.mail.QueuedEmailBackend", "OPTIONS": {"mailer": "direct"}},
+    "direct": _direct_mailer,
+}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
+    _direct_mailer["OPTIONS"] = {
         "host": _email.get("EMAIL_HOST", "localhost"),
         "port": _email.get("EMAIL_PORT") or 25,
         "username": _email.get("EMAIL_HOST_USER", ""),
@@ -249,6 +298,11 @@ OTP_TOTP_ISSUER = SERVICE["name"]
 
 # Messages and calls older than this are never shown and are purged by purge_expired.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=60)
+# Finished exports are kept this long for their owner, then deleted by the clean-up.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+# How many times the worker tries to hand an e-mail to the mail server (the wait starts
+# at 30 s and doubles: 8 tries span about an hour).
+EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=8)
 # Largest request body the API accepts (recordings included); bigger gets 413.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
@@ -292,7 +346,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_in_one_line": {"()": "portal.log.ClientErrorsInOneLine"}},
+    "filters": {
+        "client_errors_in_one_line": {"()": "portal.log.ClientErrorsInOneLine"},
+        "retries": {"()": "portal.retry.RetryLogFilter"},
+    },
     "formatters": {"line": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {
         "console": {
@@ -305,9 +362,13 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
-        # WeasyPrint reports every step of every PDF at INFO.
+        # A failed attempt that will be retried is a warning, not an error.
+        "django.tasks": {"filters": ["retries"]},
+        # WeasyPrint reports every step of every PDF at INFO, fontTools every font subset.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The scheduler logs what it enqueues itself (portal.scheduler).
+        "apscheduler": {"level": "WARNING"},
     },
 }
 

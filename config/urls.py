@@ -18,6 +18,7 @@ account_patterns: list[URLPattern | URLResolver] = [
     path("stats/", include("stats.urls")),
     path("access-log/", include(access_log_patterns)),
     path("settings/", include(account_settings_patterns)),
+    path("exports/", include("jobs.urls")),
 ]
 
 urlpatterns = [

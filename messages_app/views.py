@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
+from jobs.exports import start_export
 from messages_app import exports, live
 from messages_app.actions import acknowledge as acknowledge_message
 from messages_app.actions import mark_read, mark_unread
@@ -29,40 +30,23 @@ from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
-FILTER_NAMES = ("from", "to", "q", "urgent", "unread", "unacknowledged")
-MAX_IDS = 1000
-# WeasyPrint lays out about 20 messages a second: past this, Excel or CSV.
+FILTER_NAMES = exports.FILTER_NAMES
+# An e-mailed PDF is still made in the request: past this, Excel or CSV (downloads have
+# no limit: they are made by the worker).
 PDF_LIMIT = 500
 OBJECT_TYPE = "messages_app.message"
 
 
 def _filtered(request: AccountRequest, query: QueryDict) -> tuple[InboxFilterForm, MessageQuerySet]:
     """The filter form bound to `query`, and what it selects (nothing when it is invalid)."""
-    form = InboxFilterForm(query, account=request.account)
-    if not form.is_valid():
-        return form, Message.objects.none()
-    return form, form.apply(Message.objects.for_account(request.account), request.user)
-
-
-def _ticked(*queries: QueryDict) -> list[int]:
-    """The `ids` the user ticked (repeated parameter); anything not a number is ignored."""
-    ids: list[int] = []
-    for query in queries:
-        ids += [int(value) for value in query.getlist("ids") if value.isdigit() and len(value) < 19]
-    return ids[:MAX_IDS]
+    form, selected, _detail = exports.selection(request.account, request.user, query)
+    return form, selected
 
 
 def _selection(
     request: AccountRequest, query: QueryDict, *more: QueryDict
 ) -> tuple[InboxFilterForm, MessageQuerySet, str]:
-    form, selected = _filtered(request, query)
-    ids = _ticked(query, *more)
-    if ids:
-        selected = selected.filter(pk__in=ids)
-    detail = form.describe() or _("all messages")
-    if ids:
-        detail += "; ids=" + ",".join(map(str, ids))
-    return form, selected, detail
+    return exports.selection(request.account, request.user, query, *more)
 
 
 def _filter_query(query: QueryDict) -> str:
@@ -122,7 +106,7 @@ def _inbox_context(
 
 
 def _too_big(fmt: str, selected: MessageQuerySet) -> str | None:
-    """Why the format cannot hold the selection, if it cannot."""
+    """Why the e-mailed report cannot hold the selection in this format, if it cannot."""
     if fmt == "pdf" and selected.count() > PDF_LIMIT:
         return _(
             "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
@@ -219,17 +203,22 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 @account_view("messages")
 def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
+    """Small spreadsheets at once; PDFs and big spreadsheets on the worker (any size)."""
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
-    too_big = _too_big(fmt, selected)
-    if too_big:
-        flash.error(request, too_big)
-        return redirect(_inbox_url(request, _filter_query(request.GET)))
     log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
-    if fmt == "csv":
-        return exports.csv_response(selected, request.account)
-    return exports.export_file(fmt, selected, request.account, request, detail).response()
+    if fmt != "pdf" and selected.count() <= exports.INLINE_ROWS:
+        if fmt == "csv":
+            return exports.csv_response(selected, request.account)
+        return exports.export_file(fmt, selected, request.account, request, detail).response()
+    return start_export(
+        request,
+        f"messages.{fmt}",
+        exports.job_params(request.GET),
+        description=detail,
+        back_url=_inbox_url(request, _filter_query(request.GET)),
+    )
 
 
 @account_view("messages")

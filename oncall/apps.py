@@ -10,6 +10,7 @@ class Config(AppConfig):
         from oncall.demo import seed_oncall
         from oncall.views import panel
         from portal.registry import register_demo_seeder
+        from portal.schedule import register_scheduled
         from portal.sections import Section, register
 
         register(
@@ -28,3 +29,5 @@ class Config(AppConfig):
             )
         )
         register_demo_seeder(40, "oncall", seed_oncall)
+        # Each morning, managers learn of the shifts nobody covers in the coming week.
+        register_scheduled("oncall_gap_alerts", "oncall.tasks.send_gap_alerts", "0 7 * * *")

@@ -1,4 +1,5 @@
-"""Background work of on-call: the change e-mails (run by `manage.py db_worker`)."""
+"""Background work of on-call: the change e-mails and the daily gap alerts (run by
+`manage.py run_worker`; the scheduler enqueues the gap alerts, oncall/apps.py)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def schedule_change_email(contact_id: int) -> None:
     )
     due = (first or timezone.now()) + NOTICE_DELAY
     send_change_email.using(run_after=due).enqueue(contact_id)
+
+
+@task()
+def send_gap_alerts() -> int:
+    """The daily gap alerts (oncall.notify.send_gap_alerts); safe to run twice, since a
+    gap already sent in the last day is not sent again."""
+    from oncall.notify import send_gap_alerts as send
+
+    return send()
 
 
 @task()

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal.schedule import register_scheduled
+
+        # What every section registered as past its retention (portal/registry.py):
+        # messages, calls and recordings, webhook events, the access log, ended sessions.
+        register_scheduled("purge_expired", "portal.tasks.purge_expired", "30 3 * * *")

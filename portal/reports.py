@@ -62,7 +62,8 @@ class Report:
 
 
 class ReportNotSent(Exception):
-    """The mail server refused the report, or could not be reached."""
+    """The report could not be handed over for sending: the mail queue (or, where one is
+    configured directly, the mail server) refused it or could not be reached."""
 
 
 def one_line(value: object) -> str:
@@ -74,7 +75,12 @@ def one_line(value: object) -> str:
 
 
 def send_report(report: Report, fmt: str, to: str) -> None:
-    """Write the report in `fmt` and send it to `to`; ReportNotSent when the mail fails."""
+    """Write the report in `fmt` and send it to `to`; ReportNotSent when the mail fails.
+
+    Sending goes through Django's mail API: with the portal's settings the message is
+    only queued, and the worker delivers it (with retries). A queue or a mail server
+    that fails raises an OSError (or an SMTPException): either is ReportNotSent.
+    """
     export = report.write(fmt)
     try:
         content = export.read()
@@ -122,11 +128,12 @@ def email_report(
         form.add_error(
             None,
             _(
-                "The report could not be sent: the mail server did not accept it. Try again "
-                "in a few minutes, or download the file instead."
+                "The report could not be sent. Try again in a few minutes, or download the "
+                "file instead."
             ),
         )
         return page(form)
     log(f"{fmt} to {to}: {report.detail}" if report.detail else f"{fmt} to {to}")
-    messages.success(request, _("The report was sent to %(email)s.") % {"email": to})
+    # Queued: the worker sends it in a moment (and tries again while the server refuses).
+    messages.success(request, _("The report will be sent to %(email)s.") % {"email": to})
     return redirect(back_url)

@@ -50,6 +50,89 @@ def _recordings_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _exports_in_tmp(settings, tmp_path):
+    """Export files and queued attachments go to this test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "exports")},
+        },
+    }
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the queued tasks that are due, as `manage.py run_worker` runs each one
+    (django-tasks-db's Worker.run_task), inside this test's transaction. Returns a
+    function; calling it runs tasks until none is due and returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+    def run(limit: int = 200) -> int:
+        ran = 0
+        while ran < limit:
+            result = DBTaskResult.objects.ready().first()
+            if result is None:
+                break
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def queued_mail(settings):
+    """E-mail as the portal's settings send it: Django's mail API only stores and queues
+    each message (jobs/mail.py) and the worker (`run_tasks`) hands it to a mail server,
+    here one that keeps it in mail.outbox. Without this fixture Django's test runner
+    makes every mailer put each message straight into mail.outbox."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "jobs.mail.QueuedEmailBackend", "OPTIONS": {"mailer": "direct"}},
+        "direct": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+@pytest.fixture
+def process_env(db, settings, tmp_path):
+    """Environment for a manage.py process (worker, scheduler, gunicorn) started by a
+    test: this test's database, production settings, folders of its own."""
+    import os
+
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-process-key-3b7c1f0e9a-long-enough-for-check-deploy-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "MEDIA_ROOT": str(tmp_path / "process-media"),
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(autouse=True)
 def _responses_closed(monkeypatch):
     """Every streamed response a test client got is closed when the test ends, as a WSGI
     server closes each one: a download the test did not read leaves no file open."""

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -25,6 +26,7 @@ from billing.models import Invoice, Payment
 from calllog.actions import attach_recording
 from calllog.models import Call
 from directory.models import ChangeRequest, Contact, ContactMethod, InfoPage
+from jobs.models import ExportJob
 from messages_app.actions import EventData, MessageData, write_message
 from messages_app.models import Message
 from oncall.models import Schedule, Shift
@@ -389,3 +391,37 @@ def make_endpoint(url: str, *events: str, secret: str = TEST_WEBHOOK_SECRET, **e
     return Endpoint.objects.create(
         url=url, events=list(events or EventType.values), secret=secret, **extra
     )
+
+
+# Export jobs
+
+
+def make_export_job(
+    account: Account,
+    owner: User | None = None,
+    *,
+    kind: str = "messages.pdf",
+    status: str = "done",
+    content: bytes = b"%PDF-1.7 exported",
+    filename: str = "5201-messages-2026-03-22.pdf",
+    **extra,
+) -> ExportJob:
+    """An export job of `account` (asked by `owner`, else a new member); a finished
+    download job gets its file in the exports storage."""
+    if owner is None:
+        owner = make_user(f"asker{next(_ids)}-{account.number}", (account, "member"))
+    job = ExportJob.objects.create(
+        account=account,
+        owner=owner,
+        kind=kind,
+        status=status,
+        filename=filename if status == "done" else "",
+        content_type="application/pdf",
+        expires_at=extra.pop("expires_at", timezone.now() + ExportJob.lifetime()),
+        **extra,
+    )
+    if status == "done" and job.delivery == "download" and content:
+        job.file.save(f"{account.number}/{job.pk}-{filename}", ContentFile(content), save=False)
+        job.size = len(content)
+        job.save(update_fields=["file", "size"])
+    return job

@@ -1,4 +1,4 @@
-"""Background work of the webhooks (run by `manage.py db_worker`)."""
+"""Background work of the webhooks (run by `manage.py run_worker`)."""
 
 from __future__ import annotations
 
@@ -15,5 +15,5 @@ def deliver(endpoint_id: int, account_id: int) -> int:
 
 @task()
 def requeue_overdue() -> int:
-    """The sweeper, for a scheduler that enqueues tasks rather than calling functions."""
+    """The sweeper; the scheduler enqueues it every minute (webhooks/apps.py)."""
     return delivery.requeue_overdue()

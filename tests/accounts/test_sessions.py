@@ -223,6 +223,22 @@ def test_a_sign_in_from_a_new_browser_sends_an_email(
     assert len(mailoutbox) == 1
 
 
+def test_the_new_browser_email_goes_out_through_the_mail_queue(
+    alice, queued_mail, run_tasks, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from jobs.models import QueuedEmail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_in(Client(HTTP_USER_AGENT=FIREFOX))
+        sign_in(Client(HTTP_USER_AGENT=IPHONE), address="203.0.113.77")
+    assert run_tasks() == 2  # the notice (which only queues the e-mail), then its delivery
+    (sent,) = mail.outbox
+    assert sent.to == ["alice@example.com"] and "Safari on iPhone" in sent.body
+    assert not QueuedEmail.objects.exists()
+
+
 def test_a_browser_already_used_sends_nothing(
     alice, enqueued_notices, django_capture_on_commit_callbacks
 ):

@@ -169,3 +169,16 @@ def test_requests_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = bob_client.get(f"/a/{account.number}/directory/requests/")
     assert response.content.decode().count('data-testid="change-request"') == 21
+
+
+def test_a_change_request_is_mailed_through_the_queue(bob_client, account, queued_mail, run_tasks):
+    from jobs.models import QueuedEmail
+
+    response = bob_client.post(
+        f"/a/{account.number}/directory/request/", {"text": "Retirer Patrick Côté."}
+    )
+    assert response.status_code == 302
+    assert mail.outbox == [] and QueuedEmail.objects.count() == 1  # the page did not wait
+    assert run_tasks() == 1
+    (sent,) = mail.outbox
+    assert sent.to == ["changes@service.example"] and "Retirer Patrick Côté." in sent.body

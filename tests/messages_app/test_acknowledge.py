@@ -20,6 +20,7 @@ from accounts.models import AccessEvent
 from messages_app.actions import EventData, MessageData, acknowledge, write_message
 from messages_app.models import Message, MessageEvent
 from tests.factories import make_message, make_user
+from tests.messages_app.test_exports import follow_job
 from webhooks.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +254,7 @@ def test_the_home_page_shows_urgent_messages_nobody_acknowledged(alice_client, b
     assert "urgent=1&amp;unacknowledged=1" in html
 
 
-def test_exports_include_the_acknowledgement(alice_client, marie, account):
+def test_exports_include_the_acknowledgement(alice_client, marie, account, run_tasks):
     message = make_message(account, subject="Fuite")
     acknowledge(message, marie)
     make_message(account, subject="Autre")
@@ -272,7 +273,9 @@ def test_exports_include_the_acknowledgement(alice_client, marie, account):
     assert "Marie Tremblay" in [row[-1] for row in values[1:]]
 
     response = alice_client.get(f"/a/{account.number}/messages/export.pdf")
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    download = follow_job(alice_client, response, run_tasks)  # a PDF is made by the worker
+    content = b"".join(download.streaming_content)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Acknowledged by Marie Tremblay" in " ".join(text.split())
     assert "Not acknowledged" in text
 

@@ -106,13 +106,89 @@ def test_csv_is_streamed_with_fields(alice_client, account):
     assert row[7] == "Problème: Eau brune"
 
 
-def test_pdf_shows_the_message_and_its_history(alice_client, account):
+def follow_job(client, response, run_tasks):
+    """From an export's redirect to its job page, run the worker, then download."""
+    assert response.status_code == 302
+    job_page = response["Location"]
+    assert "/exports/" in job_page
+    run_tasks()
+    page = client.get(job_page)
+    assert page.status_code == 200
+    assert 'data-testid="export-download"' in page.content.decode()
+    download = client.get(job_page + "download")
+    assert download.status_code == 200
+    return download
+
+
+def test_pdf_is_made_by_the_worker_with_the_message_and_its_history(
+    alice_client, account, run_tasks
+):
     make_message(account, subject="Problème de chauffe-eau", external_id="2598662")
     response = alice_client.get(export_url(account, "pdf"))
-    assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    download = follow_job(alice_client, response, run_tasks)
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    content = b"".join(download.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "2598662" in text and "Problème de chauffe-eau" in text
     assert "info@compagnie.ca" in text
+    assert "1 message" in text
+
+
+def test_pdf_has_no_cap_and_numbers_its_pages_across_chunks(
+    alice_client, account, run_tasks, monkeypatch
+):
+    monkeypatch.setattr("messages_app.exports.PDF_CHUNK", 2)
+    for hours in range(5):
+        make_message(account, subject=f"Sujet {hours}", ago=timedelta(hours=hours + 1))
+    response = alice_client.get(export_url(account, "pdf"))
+    download = follow_job(alice_client, response, run_tasks)
+    pages = PdfReader(io.BytesIO(b"".join(download.streaming_content))).pages
+    text = "".join(page.extract_text() for page in pages)
+    # Newest first, each message once, and the first page's heading only once.
+    assert [text.index(f"Sujet {n}") for n in range(5)] == sorted(
+        text.index(f"Sujet {n}") for n in range(5)
+    )
+    assert text.count("Plomberie Test inc.") == 1 and "5 messages" in text
+    assert [page.extract_text().strip().splitlines()[-1] for page in pages] == [
+        str(n) for n in range(1, len(pages) + 1)
+    ]
+
+
+def test_a_big_spreadsheet_is_made_by_the_worker(alice_client, account, run_tasks, monkeypatch):
+    monkeypatch.setattr("messages_app.exports.INLINE_ROWS", 2)
+    for hours in range(3):
+        make_message(account, subject="Problème de chauffe-eau", ago=timedelta(hours=hours + 1))
+    make_message(account, subject="Fuite d'eau")
+    response = alice_client.get(export_url(account, "xlsx", "q=probleme"))
+    download = follow_job(alice_client, response, run_tasks)
+    assert download["Content-Disposition"].endswith('.xlsx"')
+    header, *rows = xlsx_rows(download)
+    assert header[0] == "Message ID" and len(rows) == 3
+    response = alice_client.get(export_url(account, "csv", "q=probleme"))
+    rows = csv_rows(follow_job(alice_client, response, run_tasks))
+    assert [row[3] for row in rows[1:]] == ["Problème de chauffe-eau"] * 3
+
+
+def test_a_big_export_keeps_the_ticked_ids_and_the_filter(
+    alice_client, account, other_account, run_tasks, monkeypatch
+):
+    monkeypatch.setattr("messages_app.exports.INLINE_ROWS", 0)
+    urgent, calm = make_message(account, urgent=True), make_message(account)
+    theirs = make_message(other_account, urgent=True)
+    response = alice_client.get(
+        export_url(account, "csv", f"urgent=1&ids={urgent.pk}&ids={calm.pk}&ids={theirs.pk}")
+    )
+    rows = csv_rows(follow_job(alice_client, response, run_tasks))
+    assert [row[0] for row in rows[1:]] == [urgent.external_id]
+
+
+def test_the_job_page_leads_back_to_the_filtered_inbox(alice_client, account):
+    make_message(account)
+    response = alice_client.get(export_url(account, "pdf", "q=fuite&urgent=1"))
+    page = alice_client.get(response["Location"]).content.decode()
+    assert f'href="/a/{account.number}/messages/?q=fuite&amp;urgent=1"' in page
+    assert "q=fuite&amp;urgent=1" in page  # the selection, in words
 
 
 def test_every_export_is_in_the_access_log_with_its_filter(alice_client, account):
@@ -163,29 +239,65 @@ def test_email_report_needs_post_and_membership(alice_client, account, other_acc
     assert response.status_code == 404 and not mail.outbox
 
 
-@pytest.mark.parametrize("ext", ["xlsx", "pdf"])
 def test_export_query_count_does_not_grow_with_rows(
-    alice_client, account, django_assert_max_num_queries, ext
+    alice_client, account, django_assert_max_num_queries
 ):
     for hours in range(3):
         make_message(account, ago=timedelta(hours=hours + 1))
     with django_assert_max_num_queries(15) as few:
-        assert alice_client.get(export_url(account, ext)).status_code == 200
+        assert alice_client.get(export_url(account, "xlsx")).status_code == 200
     for hours in range(30):
         make_message(account, ago=timedelta(hours=hours + 10))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert alice_client.get(export_url(account, ext)).status_code == 200
+        assert alice_client.get(export_url(account, "xlsx")).status_code == 200
 
 
-def test_a_pdf_past_the_limit_is_refused_with_a_message(alice_client, account, monkeypatch):
+def test_pdf_job_query_count_grows_by_chunk_not_by_row(
+    alice_client, account, run_tasks, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr("jobs.exports.PROGRESS_EVERY", 0)  # every progress report is saved
+    for hours in range(3):
+        make_message(account, ago=timedelta(hours=hours + 1))
+    with django_assert_max_num_queries(15):
+        assert alice_client.get(export_url(account, "pdf")).status_code == 302
+    with django_assert_max_num_queries(40) as few:
+        assert run_tasks() == 1
+    bound = len(few.captured_queries)
+    for hours in range(30):
+        make_message(account, ago=timedelta(hours=hours + 10))
+    alice_client.get(export_url(account, "pdf"))
+    with django_assert_max_num_queries(bound):
+        assert run_tasks() == 1
+
+
+def test_an_emailed_pdf_past_the_limit_is_refused_with_a_message(
+    alice_client, account, monkeypatch
+):
     monkeypatch.setattr("messages_app.views.PDF_LIMIT", 2)
     for _ in range(3):
         make_message(account)
-    response = alice_client.get(export_url(account, "pdf", "q=fuite"), follow=True)
-    assert response.redirect_chain[-1][0].endswith("?q=fuite")
-    assert "at most 2 messages" in response.content.decode()
     response = alice_client.post(
         f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
     )
     assert "format" in response.context["email_form"].errors and not mail.outbox
     assert not AccessEvent.objects.filter(action__in=["exported", "emailed"]).exists()
+
+
+def test_an_emailed_pdf_is_attached(alice_client, account):
+    make_message(account, external_id="2598662")
+    alice_client.post(
+        f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
+    )
+    filename, content, mimetype = mail.outbox[0].attachments[0]
+    assert filename.endswith(".pdf") and mimetype == "application/pdf"
+    assert "2598662" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+
+
+def test_pdf_chunks_start_small_so_the_progress_bar_moves_early(monkeypatch):
+    from messages_app.exports import _growing_chunks
+
+    sizes = [len(chunk) for chunk in _growing_chunks(list(range(1000)))]
+    assert sizes == [50, 100, 200, 250, 250, 150]
+    assert [len(chunk) for chunk in _growing_chunks(list(range(120)))] == [50, 70]
+    monkeypatch.setattr("messages_app.exports.PDF_CHUNK", 2)
+    assert [len(chunk) for chunk in _growing_chunks(list(range(7)))] == [2, 2, 2, 1]

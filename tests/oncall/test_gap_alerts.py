@@ -95,3 +95,21 @@ def test_a_gap_only_partly_in_the_next_seven_days_lists_that_part(schedule, ann,
 @pytest.fixture
 def ann(account):
     return make_contact(account, "Ann Base")
+
+
+def test_the_daily_job_finds_the_gaps_and_the_worker_sends_them_through_the_queue(
+    schedule, alice, queued_mail, run_tasks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    empty = make_shift(schedule, future_day(2), hours=24)
+    call_command("run_scheduler", "--run-now", "oncall_gap_alerts", stdout=io.StringIO())
+    assert mail.outbox == []  # the scheduler only enqueues
+    assert run_tasks() == 2  # the gap alerts (queueing the e-mail), then its delivery
+    (sent,) = mail.outbox
+    assert sent.to == [alice.email] and f"/shifts/{empty.pk}/" in sent.body
+    assert set(DBTaskResult.objects.values_list("task_path", flat=True)) == {
+        "oncall.tasks.send_gap_alerts",
+        "jobs.tasks.deliver_email",
+    }
+    assert GapAlert.objects.count() == 1

@@ -146,3 +146,18 @@ def test_sending_twice_sends_once(night_shift, olga, alice):
     assert send_pending_changes(olga.pk) == 1
     assert send_pending_changes(olga.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_change_emails_go_out_through_the_mail_queue(night_shift, olga, alice, queued_mail):
+    from django_tasks_db.models import DBTaskResult
+
+    actions.override(
+        night_shift, 1, olga, night_shift.starts_at + H, night_shift.starts_at + 2 * H, alice
+    )
+    run_worker(6)  # the change e-mail's task queues the message; the worker then sends it
+    (sent,) = mails_to("olga@example.com")
+    assert "Votre garde a changé" in sent.subject
+    assert set(DBTaskResult.objects.values_list("task_path", "status")) == {
+        ("oncall.tasks.send_change_email", "SUCCESSFUL"),
+        ("jobs.tasks.deliver_email", "SUCCESSFUL"),
+    }

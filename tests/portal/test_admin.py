@@ -16,7 +16,17 @@ NOT_ON_THEIR_OWN = {
     "messages_app.MessageRead",
     "webhooks.Attempt",
 }
-OURS = {"accounts", "directory", "messages_app", "calllog", "oncall", "billing", "api", "webhooks"}
+OURS = {
+    "accounts",
+    "directory",
+    "messages_app",
+    "calllog",
+    "oncall",
+    "billing",
+    "api",
+    "webhooks",
+    "jobs",
+}
 
 
 def test_every_portal_model_is_in_the_admin():

@@ -7,9 +7,11 @@ from smtplib import SMTPException
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import DatabaseError
 from django.utils import timezone
 
 from accounts.models import AccessEvent
+from jobs.models import QueuedEmail
 from portal.exports import write_xlsx
 from portal.reports import Report, one_line, send_report
 
@@ -121,6 +123,40 @@ def test_a_mail_server_failure_is_said_on_the_page_and_logged(
     assert 'value="boss@example.com"' in html  # nothing to type again
     (record,) = [r for r in caplog.records if r.name == "portal.reports"]
     assert email_url in record.getMessage() and str(error) in record.getMessage()
+    assert not AccessEvent.objects.filter(action="emailed").exists()
+
+
+@pytest.mark.parametrize(("email_url", "page_url"), PAGES)
+def test_a_report_is_queued_at_once_and_the_worker_sends_it(
+    alice_client, account, queued_mail, run_tasks, email_url, page_url
+):
+    response = alice_client.post(email_url, GOOD, follow=True)
+
+    assert response.redirect_chain[0][0].startswith(page_url)
+    assert "The report will be sent to boss@example.com." in response.content.decode()
+    assert mail.outbox == []  # the page did not wait for the mail server
+    assert QueuedEmail.objects.count() == 1
+    assert run_tasks() == 1
+    (sent,) = mail.outbox
+    assert sent.to == ["boss@example.com"] and sent.attachments[0][0].endswith(".xlsx")
+
+
+@pytest.mark.parametrize(("email_url", "page_url"), PAGES)
+def test_a_report_that_cannot_be_queued_is_said_on_the_page_and_nothing_is_sent(
+    alice_client, account, queued_mail, monkeypatch, run_tasks, email_url, page_url
+):
+    def database_down(*args, **kwargs):
+        raise DatabaseError("could not write")
+
+    monkeypatch.setattr(QueuedEmail.objects, "create", database_down)
+
+    response = alice_client.post(email_url, GOOD)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The report could not be sent. Try again in a few minutes" in html
+    assert 'value="boss@example.com"' in html
+    assert run_tasks() == 0 and mail.outbox == []
     assert not AccessEvent.objects.filter(action="emailed").exists()
 
 

@@ -3,7 +3,8 @@
 Each section registers what it purges (portal.registry); each deletes in small batches,
 each batch its own short transaction, so the portal keeps serving while it runs.
 The access log has its own retention (ACCESS_LOG_RETENTION_DAYS, registered by accounts);
-invoices and payments are never purged.
+invoices and payments are never purged. The scheduler enqueues the same work daily
+(portal.tasks.purge_expired); this command runs it at once.
 """
 
 from datetime import timedelta
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from portal.registry import purgers
+from portal.tasks import purge
 
 
 class Command(BaseCommand):
@@ -24,6 +25,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, batch_size, **options):
         cutoff = timezone.now() - timedelta(days=days)
-        for name, purge in purgers:
-            removed = purge(cutoff, batch_size)
+        for name, removed in purge(days, batch_size).items():
             self.stdout.write(f"{name}: {removed} removed (older than {cutoff:%Y-%m-%d %H:%M} UTC)")

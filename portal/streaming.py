@@ -1,4 +1,5 @@
-"""Serving a recording from its storage, with HTTP Range support (RFC 9110, one range).
+"""Serving a stored file (a call's recording, an export) with HTTP Range support
+(RFC 9110, one range).
 
 The file is opened through the storage API (never a filesystem path), so the same code
 streams from local media or from an S3-compatible bucket.
