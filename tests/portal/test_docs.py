@@ -164,3 +164,12 @@ def test_every_link_between_documents_resolves(document):
                     continue
                 broken.append(f"{target}: no heading with anchor #{anchor} in {linked.name}")
     assert broken == [], f"{document.name}:\n" + "\n".join(broken)
+
+
+def test_every_setting_read_from_the_environment_is_in_operations():
+    settings_text = (ROOT / "config/settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_text))
+    assert {"SECRET_KEY", "DATABASE_URL", "API_MAX_BODY_BYTES"} <= names
+    operations = (DOCS / "operations.md").read_text(encoding="utf-8")
+    missing = sorted(name for name in names if f"`{name}`" not in operations)
+    assert missing == [], f'not in docs/operations.md, "Configure": {missing}'
