@@ -173,3 +173,28 @@ def test_every_setting_read_from_the_environment_is_in_operations():
     operations = (DOCS / "operations.md").read_text(encoding="utf-8")
     missing = sorted(name for name in names if f"`{name}`" not in operations)
     assert missing == [], f'not in docs/operations.md, "Configure": {missing}'
+
+
+# The example section of docs/architecture.md, "Adding a section": not a real app.
+EXAMPLE_APP = "vault"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [ROOT / "README.md", *sorted(DOCS.glob("*.md"))],
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_every_file_a_document_names_exists(document):
+    top_level = {path.name for path in ROOT.iterdir() if path.is_dir()}
+    missing = []
+    for quoted in re.findall(r"`([^`\n]+)`", document.read_text(encoding="utf-8")):
+        for name in re.findall(
+            r"(?<![\w/.<{-])([\w.-]+/[\w./-]+\.(?:py|html|css|js|yml|md))", quoted
+        ):
+            first = name.split("/", 1)[0]
+            if first not in top_level or EXAMPLE_APP in name.split("/"):
+                continue  # a path inside a package named just before, or the example app
+            # A template or static file is named as Django finds it (`portal/pager.html`).
+            if not any((ROOT / base / name).exists() for base in ("", "templates", "static")):
+                missing.append(name)
+    assert missing == [], f"{document.name} names files that do not exist: {missing}"
