@@ -1,4 +1,4 @@
-"""What each role of a client user may open or do (platform-api.md, "Roles")."""
+"""What each role of a client user may open or do (docs/api.md, "Client users and roles")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""The platform API (platform-api.md): one NinjaAPI, a router per section.
+"""The platform API (docs/api.md): one NinjaAPI, a router per section.
 
 Each app that the platform writes to has an `api.py` defining `routers = [("", router)]`;
 they are mounted here (paths are the contract's, e.g. "/accounts/{number}/messages/...").

@@ -1,4 +1,4 @@
-"""PUT /api/v1/accounts/{number}/calls/{external_id} and its /recording (platform-api.md)."""
+"""PUT /api/v1/accounts/{number}/calls/{external_id} and its /recording (docs/api.md, "Calls")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The body of PUT /api/v1/accounts/{number}/calls/{external_id} (platform-api.md, "calls")."""
+"""The body of PUT /api/v1/accounts/{number}/calls/{external_id} (docs/api.md, "Calls")."""
 
 from __future__ import annotations
 

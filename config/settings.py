@@ -2,7 +2,7 @@
 
 No DATABASE_URL means a local SQLite file, so the demo runs without a server.
 Production sets at least SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and EMAIL_URL;
-see README.md ("Configuration") for the full list.
+see docs/operations.md, "Configure", for the full list.
 """
 
 import sys

@@ -1,4 +1,4 @@
-"""The platform writes the directory and the information pages (platform-api.md)."""
+"""The platform writes the directory and the information pages (docs/api.md, "Directory")."""
 
 from __future__ import annotations
 

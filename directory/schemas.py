@@ -1,4 +1,4 @@
-"""The platform's request bodies for contacts and information pages (platform-api.md)."""
+"""The platform's request bodies for contacts and information pages (docs/api.md, "Directory")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The platform's messages (platform-api.md): PUT one, POST events to it, and read back
+"""The platform's messages (docs/api.md, "Messages"): PUT one, POST events to it, and read back
 what the portal added (the acknowledgement): GET one, GET the list not yet acknowledged."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Schedules, shifts and "who is on call" in the platform API (platform-api.md)."""
+"""Schedules, shifts and "who is on call" in the platform API (docs/api.md, "On call")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """E-mails of on-call: a contact's changes (coalesced) and the managers' daily gap alerts.
 
 Both are written in the account's language, with every time in the schedule's zone, and
-sent with Django's mail API. See docs/oncall.md, "Notifications" and "Gap alerts".
+sent with Django's mail API. See docs/oncall.md, "Change e-mails" and "Gap alerts".
 """
 
 from __future__ import annotations

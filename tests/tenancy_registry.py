@@ -1,4 +1,4 @@
-"""How the cross-tenant walker (tests/portal/test_tenancy.py) fills URL parameters.
+"""How the cross-tenant walker (tests/portal/test_walk_urls.py) fills URL parameters.
 
 Every URL pattern under /a/<number>/ is requested with another account's objects and
 must answer 404 and change nothing. Each app's tests provide, in

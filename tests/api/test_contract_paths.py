@@ -1,4 +1,4 @@
-"""Every endpoint of platform-api.md is served and described in /api/v1/openapi.json."""
+"""Every endpoint of docs/api.md is served and described in /api/v1/openapi.json."""
 
 import pytest
 

@@ -66,7 +66,7 @@ def test_demo_seed_is_idempotent_and_has_yesterdays_urgent_problemes(db):
 
 
 def test_search_column_has_a_trigram_index_on_postgresql():
-    assert connection.vendor == "postgresql"  # the tests run on PostgreSQL (BRIEF, README)
+    assert connection.vendor == "postgresql"  # the tests run on PostgreSQL (README)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'message_search_trgm'")
         (definition,) = cursor.fetchone()

@@ -1,4 +1,4 @@
-"""Each section opens to the roles of platform-api.md and answers 403 to the others,
+"""Each section opens to the roles of docs/api.md and answers 403 to the others,
 and its menu entry is drawn only for the roles that may open it."""
 
 import pytest

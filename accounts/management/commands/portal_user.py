@@ -1,6 +1,6 @@
 """portal_user USERNAME --email EMAIL [--password-stdin] --account NUMBER[:ROLE] ...
 
-Creates or updates a client user and sets their memberships (platform-api.md).
+Creates or updates a client user and sets their memberships (docs/api.md, "Client users and roles").
 """
 
 import sys
