@@ -19,7 +19,7 @@ from tests.factories import make_account, make_message, make_user
 def test_the_pdf_is_made_in_the_background_with_a_progress_bar(
     transactional_db, live_server, sign_in, page, tmp_path, run_tasks, settings
 ):
-    settings.EXPORT_INLINE_ROWS = 300  # a PDF of more than 3 messages is big
+    settings.EXPORT_INLINE_ROWS = 750  # a PDF of more than 3 messages is big
     account = make_account(5201, "Plomberie Test inc.", language="fr")
     alice = make_user("alice", (account, "manager"), language="en")
     for hours in range(4):
@@ -60,7 +60,7 @@ def test_the_pdf_is_made_in_the_background_with_a_progress_bar(
 def test_a_small_pdf_downloads_at_once(
     transactional_db, live_server, sign_in, page, tmp_path, settings
 ):
-    settings.EXPORT_INLINE_ROWS = 300
+    settings.EXPORT_INLINE_ROWS = 750
     account = make_account(5201, "Plomberie Test inc.")
     alice = make_user("alice", (account, "manager"), language="en")
     make_message(account, subject="Fuite 1")

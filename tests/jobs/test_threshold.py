@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 def test_the_limit_is_the_setting_in_spreadsheet_rows_and_a_pdf_row_weighs_more(settings):
     settings.EXPORT_INLINE_ROWS = 10_000
     assert inline_limit("xlsx") == inline_limit("csv") == 10_000
-    assert inline_limit("pdf") == 100
+    assert inline_limit("pdf") == 40
     assert not too_big_to_wait(10_000, "xlsx") and too_big_to_wait(10_001, "xlsx")
-    assert not too_big_to_wait(100, "pdf") and too_big_to_wait(101, "pdf")
+    assert not too_big_to_wait(40, "pdf") and too_big_to_wait(41, "pdf")
     assert not too_big_to_wait(0, "pdf")
 
 
@@ -142,7 +142,7 @@ def test_a_pdf_of_hundreds_of_messages_has_no_cap(
         )
         for n in range(320)
     )
-    settings.EXPORT_INLINE_ROWS = 100  # a PDF of more than one message goes to the worker
+    settings.EXPORT_INLINE_ROWS = 250  # a PDF of more than one message goes to the worker
     content = follow(alice_client, alice_client.get("/a/5201/messages/export.pdf"), run_tasks)
     reader = PdfReader(io.BytesIO(content))
     text = "".join(page.extract_text() for page in reader.pages)

@@ -127,14 +127,14 @@ def follow_job(client, response, run_tasks):
 
 
 def test_a_small_pdf_is_answered_at_once(alice_client, account, settings):
-    settings.EXPORT_INLINE_ROWS = 100  # one PDF message weighs 100 spreadsheet rows
+    settings.EXPORT_INLINE_ROWS = 250  # one PDF message weighs 250 spreadsheet rows
     make_message(account, subject="Problème de chauffe-eau", external_id="2598662")
     response = alice_client.get(export_url(account, "pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     content = b"".join(response.streaming_content)
     assert "2598662" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
     make_message(account)
-    assert alice_client.get(export_url(account, "pdf")).status_code == 302  # 2 x 100 > 100
+    assert alice_client.get(export_url(account, "pdf")).status_code == 302  # 2 x 250 > 250
 
 
 def test_pdf_is_made_by_the_worker_with_the_message_and_its_history(
