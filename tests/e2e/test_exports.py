@@ -15,7 +15,6 @@ from tests.e2e.conftest import PHONE, axe_violations
 from tests.factories import make_account, make_message, make_user
 
 
-
 def test_the_pdf_is_made_in_the_background_with_a_progress_bar(
     transactional_db, live_server, sign_in, page, tmp_path, run_tasks, settings
 ):

@@ -53,7 +53,9 @@ def test_the_daily_prune_deletes_only_old_finished_task_results(run_tasks, setti
     long_ago = timezone.now() - timedelta(days=15)
     DBTaskResult.objects.filter(pk=old.pk).update(finished_at=long_ago)
     DBTaskResult.objects.filter(pk=_third.pk).update(
-        status="RUNNING", finished_at=None, enqueued_at=long_ago  # still running: kept
+        status="RUNNING",
+        finished_at=None,
+        enqueued_at=long_ago,  # still running: kept
     )
 
     enqueue("prune_task_results", "jobs.tasks.prune_task_results")
