@@ -15,10 +15,11 @@ from accounts.access import ACCESS_LOG, Action, describe, log_access
 from accounts.forms import AccessLogFilterForm
 from accounts.models import AccessEvent
 from accounts.tenancy import AccountRequest, account_view
+from portal.background import offer_export
 from portal.pages import UncountedPage, render_page
 
 PER_PAGE = 50
-FILTER_NAMES = ("from", "to", "user", "action")
+FILTER_NAMES = exports.FILTER_NAMES
 
 
 def _filtered(request: AccountRequest) -> tuple[AccessLogFilterForm, QuerySet[AccessEvent]]:
@@ -73,6 +74,18 @@ def export_csv(request: AccountRequest) -> HttpResponseBase:
         url = reverse("access_log:list", args=[request.account.number])
         return redirect(f"{url}?{request.GET.urlencode()}")
     # What the log held when asked for: the row of this very download is not in it.
-    events = events.filter(at__lte=timezone.now())
+    now = timezone.now()
+    events = events.filter(at__lte=now)
     log_access(request, Action.EXPORTED, object_type=ACCESS_LOG, detail=f"csv {form.describe()}")
-    return exports.access_log_csv(request.account, events)
+    url = reverse("access_log:list", args=[request.account.number])
+    query = _filter_query(request)
+    return offer_export(
+        request,
+        events,
+        "csv",
+        direct=lambda: exports.access_log_csv(request.account, events),
+        kind="access_log.csv",
+        params=exports.job_params(request.GET, now),
+        description=form.describe(),
+        back_url=f"{url}?{query}" if query else url,
+    )

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
+from billing import exports
 from billing.billable import billed_calls, billed_totals, cycle_comparison, totals
 from billing.exports import billable_calls_xlsx
 from billing.formatting import minutes_as_mmss
 from billing.forms import BillableCallsForm, DayRange
 from billing.models import Invoice, Ledger
 from portal import reports
+from portal.background import offer_export
 from portal.exports import render_pdf
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
@@ -153,14 +155,32 @@ def calls_export(request: AccountRequest) -> HttpResponseBase:
         )
     day_range = form.day_range
     selected = billed_calls(request.account, day_range.start, day_range.end)
-    export = billable_calls_xlsx(selected, request.account, totals(selected))
+    selected_totals = totals(selected)
     log_access(
         request,
         Action.EXPORTED,
         object_type="billing.billable_calls",
         detail=_range_detail(day_range),
     )
-    return export.response()
+    return offer_export(
+        request,
+        selected_totals.calls,
+        "xlsx",
+        direct=lambda: billable_calls_xlsx(selected, request.account, selected_totals).response(),
+        kind="billing.calls.xlsx",
+        params=exports.job_params(day_range),
+        description=_period(day_range),
+        back_url=reverse("billing:calls", args=[request.account.number])
+        + "?"
+        + request.GET.urlencode(),
+    )
+
+
+def _period(day_range: DayRange) -> str:
+    return _("%(start)s to %(end)s") % {
+        "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
+    }
 
 
 def _range_detail(day_range: DayRange) -> str:
@@ -169,26 +189,17 @@ def _range_detail(day_range: DayRange) -> str:
 
 @require_POST
 @account_view("billing")
-def calls_email(request: AccountRequest) -> HttpResponse:
-    """E-mail the Excel sheet of the filter in the query string, then back to the page."""
+def calls_email(request: AccountRequest) -> HttpResponseBase:
+    """E-mail the Excel sheet of the filter in the query string: the worker makes and
+    sends it while the user watches the job's page."""
     form = _calls_form(request)
     account = request.account
     report = None
     if form.is_valid():
         day_range = form.day_range
-        selected = billed_calls(account, day_range.start, day_range.end)
-        period = _("%(start)s to %(end)s") % {
-            "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
-        }
-        names = {"number": account.number, "name": account.name, "period": period}
         report = Report(
-            subject=_("Billable calls of account %(number)s, %(period)s") % names,
-            body=_(
-                "The billable calls of account %(number)s (%(name)s) from %(period)s are attached."
-            )
-            % names,
-            write=lambda fmt: billable_calls_xlsx(selected, account, totals(selected)),
+            kind=lambda fmt: f"billing.calls.{fmt}",
+            params=exports.job_params(day_range),
             detail=_range_detail(day_range),
         )
     return reports.email_report(

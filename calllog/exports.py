@@ -1,4 +1,5 @@
-"""The call log as Excel or CSV, from an already filtered and scoped queryset."""
+"""The call log as Excel or CSV, from an already filtered and scoped queryset; big ones
+(and every e-mailed report) by the worker, through the kinds at the end of this file."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import Iterator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Account
+from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet
-from portal.exports import ExportFile, csv_file, export_filename, stream_csv, write_xlsx
+from jobs.exports import ExportRun, register
+from portal.exports import ExportFile, export_filename, stream_csv, write_xlsx
 
 KIND = "calls"
 FORMATS = ("xlsx", "csv")
@@ -72,16 +76,37 @@ def as_csv(account: Account, calls: CallQuerySet) -> StreamingHttpResponse:
     return stream_csv(header(), rows(account, calls), export_filename(account, KIND, "csv"))
 
 
-def as_xlsx(account: Account, calls: CallQuerySet) -> ExportFile:
+def as_xlsx(account: Account, calls: CallQuerySet, row_source=None) -> ExportFile:
     return write_xlsx(
-        [(_("Call log"), header(), rows(account, calls))],
+        [(_("Call log"), header(), row_source if row_source is not None else rows(account, calls))],
         export_filename(account, KIND, "xlsx"),
         column_widths={0: 20, 3: 18, 4: 26, 5: 18, 7: 30},
     )
 
 
-def as_file(account: Account, calls: CallQuerySet, fmt: str) -> ExportFile:
-    """For the e-mailed report: the same content, held as a file."""
-    if fmt == "csv":
-        return csv_file(header(), rows(account, calls), export_filename(account, KIND, "csv"))
-    return as_xlsx(account, calls)
+def filtered(account: Account, form: CallFilterForm) -> CallQuerySet:
+    """What a valid filter selects of the account's calls (within retention)."""
+    return form.filter(Call.objects.for_account(account).retained())
+
+
+# --- Made by the worker (jobs.exports) -----------------------------------------------
+
+
+def _selected(run: ExportRun) -> CallQuerySet:
+    form = CallFilterForm(run.query(), account=run.account)
+    if not form.is_valid():
+        return Call.objects.none()
+    return filtered(run.account, form)
+
+
+@register("calls.xlsx", permission="calls", label=gettext_lazy("Call log (Excel)"))
+def xlsx_job(run: ExportRun) -> ExportFile:
+    calls = _selected(run)
+    return as_xlsx(run.account, calls, run.counted(rows(run.account, calls), calls.count()))
+
+
+@register("calls.csv", permission="calls", label=gettext_lazy("Call log (CSV)"))
+def csv_job(run: ExportRun) -> ExportFile:
+    calls = _selected(run)
+    written = run.counted(rows(run.account, calls), calls.count())
+    return run.write_csv(header(), written, export_filename(run.account, KIND, "csv"))

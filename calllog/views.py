@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import Action, log_access
@@ -18,8 +17,10 @@ from calllog.actions import RECORDING_TYPES
 from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
 from calllog.rollup import call_totals
+from jobs.exports import params_from_query
 from messages_app.models import Message
 from portal import reports
+from portal.background import offer_export
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.streaming import stream_file
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
-    return form.filter(Call.objects.for_account(request.account).retained())
+    return exports.filtered(request.account, form)
 
 
 def _page(request: AccountRequest, calls: CallQuerySet, count: int, number: str | None) -> Page:
@@ -236,9 +237,22 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     log_access(
         request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt} {_query(request)}"
     )
-    if fmt == "csv":
-        return exports.as_csv(request.account, calls)
-    return exports.as_xlsx(request.account, calls).response()
+
+    def direct() -> HttpResponseBase:
+        if fmt == "csv":
+            return exports.as_csv(request.account, calls)
+        return exports.as_xlsx(request.account, calls).response()
+
+    return offer_export(
+        request,
+        calls,
+        fmt,
+        direct=direct,
+        kind=f"calls.{fmt}",
+        params=params_from_query(request.GET, form.fields),
+        description=form.describe(),
+        back_url=reverse("calllog:list", args=[request.account.number]) + _query(request),
+    )
 
 
 @require_GET
@@ -255,15 +269,14 @@ def export_csv(request: AccountRequest) -> HttpResponseBase:
 
 @require_POST
 @account_view("calls")
-def email_report(request: AccountRequest) -> HttpResponse:
-    """Send the filtered log (the filter is the query string) to an address."""
+def email_report(request: AccountRequest) -> HttpResponseBase:
+    """Send the filtered log (the filter is the query string) to an address: the worker
+    makes the file and e-mails it while the user watches the job's page."""
     form = CallFilterForm(request.GET, account=request.account)
     account = request.account
-    names = {"name": account.name, "number": account.number}
     report = Report(
-        subject=_("Call log of account %(number)s") % names,
-        body=_("Here is the call log of %(name)s (account %(number)s) you asked for.") % names,
-        write=lambda fmt: exports.as_file(account, _filtered(request, form), fmt),
+        kind=lambda fmt: f"calls.{fmt}",
+        params=params_from_query(request.GET, form.fields),
         detail=_query(request),
     )
     return reports.email_report(

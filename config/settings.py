@@ -300,6 +300,11 @@ OTP_TOTP_ISSUER = SERVICE["name"]
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=60)
 # Finished exports are kept this long for their owner, then deleted by the clean-up.
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+# Exports of more rows than this (spreadsheet rows; a PDF message counts as 250) are made
+# by the worker: about 2 seconds of work on the reference machine (docs/operations.md).
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=10_000)
+# Finished task results (the admin's "Task results") are deleted after this many days.
+TASK_RESULTS_KEPT_DAYS = env.int("TASK_RESULTS_KEPT_DAYS", default=14)
 # How many times the worker tries to hand an e-mail to the mail server (the wait starts
 # at 30 s and doubles: 8 tries span about an hour).
 EMAIL_ATTEMPTS = env.int("EMAIL_ATTEMPTS", default=8)

@@ -1,6 +1,7 @@
 """Exports made by the worker: the kinds each app declares, and the one way to start one.
 
-An app declares what it can export in its own exports.py (found at start-up):
+An app declares what it can export in its own exports.py (found at start-up), with the
+registry of portal/background.py (re-exported here for the apps above jobs):
 
     from jobs.exports import ExportRun, register
 
@@ -11,7 +12,8 @@ An app declares what it can export in its own exports.py (found at start-up):
         ...
         return ExportFile(filename=..., content_type=..., path=...)
 
-and a view hands the request over with `start_export` (see its docstring). The build
+and a view hands the request over with portal.background.offer_export (which calls
+`start_export` when the export is too big to wait for; see its docstring). The build
 function runs on the worker, in the language the user had when asking, and returns a
 portal.exports.ExportFile (a file in `run.work_dir` for anything big); the worker stores
 it in STORAGES["exports"] for EXPORT_RETENTION_HOURS, or e-mails it.
@@ -20,7 +22,7 @@ it in STORAGES["exports"] for EXPORT_RETENTION_HOURS, or e-mails it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,41 +30,24 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 
 from jobs.models import ExportJob
-from portal.exports import ExportFile
+from portal.background import ExportKind, get_kind, kinds, register
+from portal.exports import CSV_TYPE, ExportFile, stream_csv
+
+__all__ = [
+    "ExportKind",
+    "ExportRun",
+    "get_kind",
+    "kinds",
+    "params_from_query",
+    "register",
+    "start_export",
+]
 
 
-@dataclass(frozen=True)
-class ExportKind:
-    key: str
-    permission: str  # the section permission a role needs (accounts/roles.py)
-    label: str | Promise
-    build: Callable[[ExportRun], ExportFile]
-
-
-_kinds: dict[str, ExportKind] = {}
 # Seconds between two saves of an export's progress (the page polls every second).
 PROGRESS_EVERY = 0.5
-
-
-def register(key: str, *, permission: str, label: str | Promise) -> Callable:
-    """Declare an export kind; decorates its build function(run) -> ExportFile."""
-
-    def decorate(build: Callable) -> Callable:
-        _kinds[key] = ExportKind(key=key, permission=permission, label=label, build=build)
-        return build
-
-    return decorate
-
-
-def get_kind(key: str) -> ExportKind:
-    return _kinds[key]
-
-
-def kinds() -> dict[str, ExportKind]:
-    return dict(_kinds)
 
 
 @dataclass
@@ -104,6 +89,23 @@ class ExportRun:
                 done=done, total=self.job.total, heartbeat_at=timezone.now()
             )
             self._last_saved = now
+
+    def counted(self, rows: Iterable, total: int) -> Iterator:
+        """`rows` as they are written, the progress moving every 500."""
+        self.progress(0, total, force=True)
+        for done, row in enumerate(rows, start=1):
+            yield row
+            if done % 500 == 0:
+                self.progress(done)
+        self.progress(total, force=True)
+
+    def write_csv(self, header: Sequence, rows: Iterable, filename: str) -> ExportFile:
+        """The same CSV as the streamed download, written to a file in `work_dir`."""
+        path = self.work_dir / filename
+        with path.open("wb") as out:
+            for chunk in stream_csv(header, rows, filename):
+                out.write(chunk)
+        return ExportFile(filename=filename, content_type=CSV_TYPE, path=path)
 
 
 def params_from_query(query: QueryDict, names) -> dict[str, list[str]]:

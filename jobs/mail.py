@@ -46,9 +46,11 @@ class QueuedEmailBackend(BaseEmailBackend):
             # A bad header is refused here, in the caller, as it is (not in the worker).
             message.message()
             try:
-                queue_message(message, self.mailer)
+                row = queue_message(message, self.mailer)
             except Exception as error:
                 raise EmailNotQueued(f"The e-mail could not be queued: {error!r}") from error
+            # Who sent it can follow it (an e-mailed export's page: sent, retried, refused).
+            message.queued_id = row.pk
             queued += 1
         return queued
 

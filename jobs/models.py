@@ -88,6 +88,10 @@ class ExportJob(models.Model):
         _("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.DOWNLOAD
     )
     email_to = models.EmailField(_("send to"), blank=True)
+    # The e-mail carrying the file, while the worker hands it to the mail server (a
+    # QueuedEmail; the row goes once sent, and `sent_at` is set).
+    email_id = models.UUIDField(_("e-mail"), null=True, blank=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     back_url = models.CharField(_("back to"), max_length=2000, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
@@ -141,12 +145,42 @@ class ExportJob(models.Model):
 
     @property
     def downloadable(self) -> bool:
+        """The file may be fetched: a download, or an e-mail the mail server refused
+        (the file is kept beside the e-mail, so nothing is lost)."""
         return (
             self.status == self.Status.DONE
-            and self.delivery == self.Delivery.DOWNLOAD
             and bool(self.file)
             and self.expires_at > timezone.now()
+            and (self.delivery == self.Delivery.DOWNLOAD or self.email_state == "failed")
         )
+
+    @property
+    def email_state(self) -> str:
+        """For an e-mailed export once made: "sending" (not handed over yet), "retrying"
+        (the mail server refused or could not be reached; the worker tries again),
+        "failed" (given up) or "sent"."""
+        if self.delivery != self.Delivery.EMAIL or self.status != self.Status.DONE:
+            return ""
+        if self.sent_at is not None or self.email_id is None:
+            return "sent"
+        if not hasattr(self, "_queued_email"):
+            self._queued_email = QueuedEmail.objects.filter(pk=self.email_id).first()
+        queued = self._queued_email
+        if queued is None:  # sent and gone (or removed by support)
+            return "sent"
+        if queued.failed_at is not None:
+            return "failed"
+        return "retrying" if queued.attempts else "sending"
+
+    @property
+    def email_attempts(self) -> int:
+        queued = getattr(self, "_queued_email", None)
+        return queued.attempts if queued is not None else 0
+
+    @property
+    def waiting(self) -> bool:
+        """The page keeps polling: the file is being made, or the e-mail is on its way."""
+        return not self.is_finished or self.email_state in ("sending", "retrying")
 
 
 @receiver(post_delete, sender=ExportJob)

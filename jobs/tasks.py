@@ -80,6 +80,8 @@ def deliver_email(queued_id: str) -> str:
             )
         else:
             queued.delete()
+            # An e-mailed export's page now says "sent".
+            ExportJob.objects.filter(email_id=queued_id).update(sent_at=timezone.now())
     if failure is not None:
         raise failure
     delete_attachments(queued)
@@ -130,11 +132,16 @@ def run_export(job_id: str) -> str:
         with translation.override(job.language), tempfile.TemporaryDirectory() as work:
             export = kind.build(ExportRun(job=job, work_dir=Path(work)))
             try:
+                # Kept for EXPORT_RETENTION_HOURS either way: an e-mail the mail server
+                # finally refuses leaves the file to download from the job's page.
+                name, size = _store(job, export)
                 if job.delivery == ExportJob.Delivery.EMAIL:
-                    _email_export(job, kind, export)
-                    name, size = "", None
-                else:
-                    name, size = _store(job, export)
+                    try:
+                        email_id, sent_at = _email_export(job, kind, export)
+                    except BaseException:
+                        exports_storage().delete(name)
+                        raise
+                    ExportJob.objects.filter(pk=job_id).update(email_id=email_id, sent_at=sent_at)
             finally:
                 if export.path is not None:  # may live outside work_dir (write_xlsx)
                     export.path.unlink(missing_ok=True)
@@ -173,21 +180,48 @@ def _store(job: ExportJob, export) -> tuple[str, int]:
     return stored, size
 
 
-def _email_export(job: ExportJob, kind, export) -> None:
+def _email_export(job: ExportJob, kind, export) -> tuple[uuid.UUID | None, object]:
+    """Hand the file to the mail queue; returns the queued e-mail's id (None, with the
+    time it was sent, when the configured mailer sent it at once).
+
+    Every header is one line of text (portal.reports.one_line): an account name with a
+    line break or a control character can neither fail the e-mail nor add a header."""
+    from portal.reports import MAX_SUBJECT, one_line
+
     names = {"name": job.account.name, "number": job.account.number, "what": kind.label}
     body = _("The file you asked for is attached.")
     if job.description:
         body += "\n\n" + _("Selection: %(selection)s") % {"selection": job.description}
     message = EmailMessage(
-        subject=_("%(what)s of %(name)s (account %(number)s)") % names,
+        subject=one_line(_("%(what)s of %(name)s (account %(number)s)") % names)[:MAX_SUBJECT],
         body=body,
-        to=[job.email_to],
+        to=[one_line(job.email_to)],
     )
-    message.attach(export.filename, export.read(), export.content_type.split(";")[0])
+    filename = one_line(export.filename) or "export"
+    message.attach(filename, export.read(), export.content_type.split(";")[0])
     message.send()
+    queued_id = getattr(message, "queued_id", None)
+    return queued_id, None if queued_id else timezone.now()
 
 
 # --- Clean-up (scheduled) -----------------------------------------------------------
+
+
+@task()
+def prune_task_results() -> int:
+    """Delete the worker's finished task results older than TASK_RESULTS_KEPT_DAYS, with
+    django-tasks-db's own prune_db_task_results (every queue). Tasks still waiting or
+    running, retries included, are never touched. Returns how many results are left."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    call_command(
+        "prune_db_task_results",
+        queue_name="*",
+        min_age_days=settings.TASK_RESULTS_KEPT_DAYS,
+        verbosity=0,
+    )
+    return DBTaskResult.objects.count()
 
 
 @task()

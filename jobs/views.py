@@ -6,24 +6,20 @@ Only the user who asked sees either: another user, even of the same account, get
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from accounts.access import log_access
 from accounts.tenancy import AccountRequest, account_view
 from jobs.exports import ExportKind, kinds
 from jobs.models import ExportJob
-from portal.streaming import Unsatisfiable, parse_range
-
-CHUNK = 64 * 1024
+from portal.streaming import stream_file
 
 
 def _job(request: AccountRequest, job_id: UUID) -> tuple[ExportJob, ExportKind]:
@@ -52,63 +48,20 @@ def export_page(request: AccountRequest, job_id: UUID) -> HttpResponse:
 
 @account_view("home")
 @require_safe
-def download(request: AccountRequest, job_id: UUID) -> HttpResponse | StreamingHttpResponse:
+def download(request: AccountRequest, job_id: UUID) -> HttpResponseBase:
+    """The file, streamed with Range support by the same code as the recordings."""
     job, _kind = _job(request, job_id)
     if not job.downloadable:
         raise Http404("Not ready, expired or sent by e-mail")
-    size = job.size if job.size is not None else job.file.size
-    response: HttpResponse | StreamingHttpResponse
-    try:
-        byte_range = parse_range(request.headers.get("Range"), size)
-    except Unsatisfiable:
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    first, last = byte_range if byte_range else (0, size - 1)
-    if request.method == "HEAD":
-        response = HttpResponse(status=206 if byte_range else 200, content_type=job.content_type)
-    else:
-        if not byte_range:
-            log_access(request, "downloaded", job, detail=job.filename)
-        response = StreamingHttpResponse(
-            _read(job.file.storage, job.file.name or "", first, last),
-            status=206 if byte_range else 200,
-            content_type=job.content_type,
-        )
-    if byte_range:
-        response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    response["Content-Length"] = str(max(last - first + 1, 0))
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition_header(True, job.filename)
-    return response
-
-
-def _read(storage, name: str, first: int, last: int) -> Iterator[bytes]:
-    """Bytes first..last of a stored file, a chunk at a time.
-
-    From an S3 bucket, one ranged GET streamed as it arrives (django-storages' own file
-    object would first copy the whole file); from anything else, the storage API.
-    """
-    if last < first:
-        return
-    bucket = getattr(storage, "bucket", None)
-    if bucket is not None and hasattr(storage, "_normalize_name"):
-        from storages.utils import clean_name
-
-        key = storage._normalize_name(clean_name(name))
-        body = bucket.Object(key).get(Range=f"bytes={first}-{last}")["Body"]
-        try:
-            yield from body.iter_chunks(CHUNK)
-        finally:
-            body.close()
-        return
-    remaining = last - first + 1
-    with storage.open(name, "rb") as handle:
-        if first:
-            handle.seek(first)
-        while remaining > 0:
-            data = handle.read(min(CHUNK, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
+    range_header = request.headers.get("Range")
+    if request.method == "GET" and not range_header:
+        log_access(request, "downloaded", job, detail=job.filename)
+    return stream_file(
+        job.file,
+        size=job.size if job.size is not None else job.file.size,
+        content_type=job.content_type,
+        filename=job.filename,
+        as_attachment=True,
+        range_header=range_header,
+        head=request.method == "HEAD",
+    )

@@ -1,7 +1,8 @@
 """The inbox's downloads: the selected messages as Excel, CSV or PDF (via portal/exports.py).
 
-Small spreadsheets are answered in the request; PDFs, and spreadsheets of more than
-INLINE_ROWS messages, are made by the worker (the job kinds at the end of this file).
+A small selection is answered in the request; a bigger one (portal.background's
+threshold, EXPORT_INLINE_ROWS) and every e-mailed report are made by the worker (the job
+kinds at the end of this file). No size is refused: the PDF is rendered in chunks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpResponseBase, QueryDict, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,7 @@ from jobs.exports import ExportRun, register
 from jobs.pdf import render_pdf_in_chunks
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
-from portal.exports import CSV_TYPE, PDF_TYPE, ExportFile, export_filename, stream_csv, write_xlsx
-from portal.exports import csv_file as write_csv_file
+from portal.exports import PDF_TYPE, ExportFile, export_filename, stream_csv, write_xlsx
 
 FORMATS = ("xlsx", "csv", "pdf")
 CHUNK = 2000
@@ -33,8 +33,6 @@ CHUNK = 2000
 # first documents are smaller, so the progress bar moves early even for a small inbox.
 PDF_CHUNK = 250
 PDF_FIRST_CHUNKS = (50, 100, 200)
-# Above this many messages a spreadsheet takes over about 2 seconds: the worker makes it.
-INLINE_ROWS = 10_000
 # The inbox filter's parameters: kept in the page's links and read back by the worker.
 FILTER_NAMES = ("from", "to", "q", "urgent", "unread", "unacknowledged")
 MAX_IDS = 1000
@@ -146,13 +144,6 @@ def csv_response(messages: MessageQuerySet, account: Account) -> StreamingHttpRe
     )
 
 
-def csv_file(messages: MessageQuerySet, account: Account) -> ExportFile:
-    """The same CSV as the download, held in memory to attach to an e-mail."""
-    return write_csv_file(
-        header(), rows(messages, account), export_filename(account, "messages", "csv")
-    )
-
-
 def write_pdf(
     messages: MessageQuerySet,
     account: Account,
@@ -212,10 +203,8 @@ def _growing_chunks(ids: list[int]) -> Iterator[tuple[int, ...]]:
     yield from batched(ids[start:], PDF_CHUNK)
 
 
-def pdf(
-    messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
-) -> ExportFile:
-    """The PDF made in the request (the e-mailed report), in a temporary file."""
+def pdf(messages: MessageQuerySet, account: Account, description: str) -> ExportFile:
+    """A small selection's PDF made in the request, in a temporary file."""
     handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)  # noqa: SIM115
     with handle, tempfile.TemporaryDirectory() as work:
         write_pdf(messages, account, description, handle, Path(work))
@@ -226,14 +215,15 @@ def pdf(
     )
 
 
-def export_file(
-    fmt: str, messages: MessageQuerySet, account: Account, request: HttpRequest, description: str
-) -> ExportFile:
+def direct_response(
+    fmt: str, messages: MessageQuerySet, account: Account, description: str
+) -> HttpResponseBase:
+    """A small selection's download, answered at once (CSV streamed as it is read)."""
     if fmt == "csv":
-        return csv_file(messages, account)
+        return csv_response(messages, account)
     if fmt == "pdf":
-        return pdf(messages, account, request, description)
-    return xlsx(messages, account)
+        return pdf(messages, account, description).response()
+    return xlsx(messages, account).response()
 
 
 # --- Made by the worker (jobs.exports) -----------------------------------------------
@@ -242,15 +232,6 @@ def export_file(
 def _selected(run: ExportRun) -> tuple[MessageQuerySet, str]:
     _form, selected, detail = selection(run.account, run.user, run.query())
     return selected, run.job.description or detail
-
-
-def _counted(rows: Iterator[list], run: ExportRun, total: int) -> Iterator[list]:
-    run.progress(0, total, force=True)
-    for done, row in enumerate(rows, start=1):
-        yield row
-        if done % 500 == 0:
-            run.progress(done)
-    run.progress(total, force=True)
 
 
 @register("messages.pdf", permission="messages", label=gettext_lazy("Messages (PDF)"))
@@ -269,7 +250,7 @@ def xlsx_job(run: ExportRun) -> ExportFile:
     selected, _description = _selected(run)
     total = selected.count()
     return write_xlsx(
-        [(_("Messages"), header(), _counted(rows(selected, run.account), run, total))],
+        [(_("Messages"), header(), run.counted(rows(selected, run.account), total))],
         export_filename(run.account, "messages", "xlsx"),
         column_widths=COLUMN_WIDTHS,
     )
@@ -278,11 +259,5 @@ def xlsx_job(run: ExportRun) -> ExportFile:
 @register("messages.csv", permission="messages", label=gettext_lazy("Messages (CSV)"))
 def csv_job(run: ExportRun) -> ExportFile:
     selected, _description = _selected(run)
-    total = selected.count()
-    filename = export_filename(run.account, "messages", "csv")
-    path = run.work_dir / "messages.csv"
-    response = stream_csv(header(), _counted(rows(selected, run.account), run, total), filename)
-    with path.open("wb") as out:
-        for chunk in response:
-            out.write(chunk)
-    return ExportFile(filename=filename, content_type=CSV_TYPE, path=path)
+    rows_written = run.counted(rows(selected, run.account), selected.count())
+    return run.write_csv(header(), rows_written, export_filename(run.account, "messages", "csv"))

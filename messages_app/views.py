@@ -19,21 +19,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
-from jobs.exports import start_export
 from messages_app import exports, live
 from messages_app.actions import acknowledge as acknowledge_message
 from messages_app.actions import mark_read, mark_unread
 from messages_app.forms import InboxFilterForm
 from messages_app.models import Message, MessageEvent, MessageQuerySet
 from portal import reports
+from portal.background import offer_export
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 
 PER_PAGE = 50
 FILTER_NAMES = exports.FILTER_NAMES
-# An e-mailed PDF is still made in the request: past this, Excel or CSV (downloads have
-# no limit: they are made by the worker).
-PDF_LIMIT = 500
 OBJECT_TYPE = "messages_app.message"
 
 
@@ -103,16 +100,6 @@ def _inbox_context(
         ],
         "retention_days": settings.RETENTION_DAYS,
     }
-
-
-def _too_big(fmt: str, selected: MessageQuerySet) -> str | None:
-    """Why the e-mailed report cannot hold the selection in this format, if it cannot."""
-    if fmt == "pdf" and selected.count() > PDF_LIMIT:
-        return _(
-            "A PDF holds at most %(limit)s messages: narrow the filter, tick the messages you "
-            "need, or choose Excel or CSV."
-        ) % {"limit": PDF_LIMIT}
-    return None
 
 
 @account_view("messages")
@@ -203,19 +190,18 @@ def unread(request: AccountRequest, message_id: int) -> HttpResponse:
 
 @account_view("messages")
 def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
-    """Small spreadsheets at once; PDFs and big spreadsheets on the worker (any size)."""
+    """A small selection at once; a big one on the worker (any size, PDF included)."""
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
     log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
-    if fmt != "pdf" and selected.count() <= exports.INLINE_ROWS:
-        if fmt == "csv":
-            return exports.csv_response(selected, request.account)
-        return exports.export_file(fmt, selected, request.account, request, detail).response()
-    return start_export(
+    return offer_export(
         request,
-        f"messages.{fmt}",
-        exports.job_params(request.GET),
+        selected,
+        fmt,
+        direct=lambda: exports.direct_response(fmt, selected, request.account, detail),
+        kind=f"messages.{fmt}",
+        params=exports.job_params(request.GET),
         description=detail,
         back_url=_inbox_url(request, _filter_query(request.GET)),
     )
@@ -223,18 +209,15 @@ def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
 
 @account_view("messages")
 @require_POST
-def email_report(request: AccountRequest) -> HttpResponse:
-    """E-mail the filtered (or ticked) messages as an attachment; the filter is in the URL."""
+def email_report(request: AccountRequest) -> HttpResponseBase:
+    """E-mail the filtered (or ticked) messages as an attachment, in any number and any
+    format (the worker makes and sends it); the filter is in the URL, ticks in the form."""
     form, selected, detail = _selection(request, request.GET, request.POST)
-    account = request.account
-    report = Report(
-        subject=_("Messages of %(name)s (account %(number)s)")
-        % {"name": account.name, "number": account.number},
-        body=_("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
-        write=lambda fmt: exports.export_file(fmt, selected, account, request, detail),
-        detail=detail,
-        refuse=lambda fmt: _too_big(fmt, selected),
-    )
+    params = exports.job_params(request.GET)
+    ticked = exports.ticked(request.GET, request.POST)
+    if ticked:
+        params["ids"] = [str(pk) for pk in ticked]
+    report = Report(kind=lambda fmt: f"messages.{fmt}", params=params, detail=detail)
     return reports.email_report(
         request,
         report if form.is_valid() else None,

@@ -1,8 +1,8 @@
 """ "Email report": a list page sends what its filter selects, as a file, to an address.
 
-One form (`EmailReportForm`), one template (`portal/email_report.html`), one flow for the
-POST (`email_report`) and one function that writes and sends the file (`send_report`):
-where and how a report leaves the portal is decided here and nowhere else.
+One form (`EmailReportForm`), one template (`portal/email_report.html`) and one flow for
+the POST (`email_report`): the worker writes the file and e-mails it (jobs/tasks.py,
+every header made one line by `one_line`), while the user watches the job's page.
 """
 
 from __future__ import annotations
@@ -11,18 +11,15 @@ import logging
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from smtplib import SMTPException
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.core.mail import EmailMessage
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.exports import ExportFile
+from portal.background import start_background
 
 logger = logging.getLogger(__name__)
 
@@ -50,20 +47,12 @@ class EmailReportForm(forms.Form):
 
 @dataclass(frozen=True)
 class Report:
-    """What a page's filter selects, ready to be written in any of the page's formats."""
+    """What a page's filter selects, for the worker to write in the format asked for."""
 
-    subject: str
-    body: str
-    write: Callable[[str], ExportFile]  # the format's key -> the file
-    # For the access log: what was selected (the filter), said briefly.
+    kind: Callable[[str], str]  # the format's key -> the export kind (portal.background)
+    params: dict  # JSON the kind's build function reads back (the filter, ticked ids)
+    # The selection in words: on the job's page, in the e-mail and in the access log.
     detail: str = ""
-    # The format's key -> why that format cannot hold this selection, or None.
-    refuse: Callable[[str], str | None] = lambda fmt: None
-
-
-class ReportNotSent(Exception):
-    """The report could not be handed over for sending: the mail queue (or, where one is
-    configured directly, the mail server) refused it or could not be reached."""
 
 
 def one_line(value: object) -> str:
@@ -74,28 +63,6 @@ def one_line(value: object) -> str:
     return " ".join(text.split())
 
 
-def send_report(report: Report, fmt: str, to: str) -> None:
-    """Write the report in `fmt` and send it to `to`; ReportNotSent when the mail fails.
-
-    Sending goes through Django's mail API: with the portal's settings the message is
-    only queued, and the worker delivers it (with retries). A queue or a mail server
-    that fails raises an OSError (or an SMTPException): either is ReportNotSent.
-    """
-    export = report.write(fmt)
-    try:
-        content = export.read()
-    finally:
-        export.discard()
-    message = EmailMessage(
-        subject=one_line(report.subject)[:MAX_SUBJECT], body=report.body, to=[one_line(to)]
-    )
-    message.attach(one_line(export.filename), content, export.content_type.split(";")[0])
-    try:
-        message.send()
-    except (SMTPException, OSError) as error:
-        raise ReportNotSent(str(error)) from error
-
-
 def email_report(
     request: HttpRequest,
     report: Report | None,
@@ -104,27 +71,32 @@ def email_report(
     page: Callable[[EmailReportForm], HttpResponse],
     back_url: str,
     log: Callable[[str], object],
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The POST of a page's "Email report" form; the page's filter is its query string.
 
     `report` is None when that filter is invalid. `page(form)` draws the page again with
-    the form's errors (400: nothing was sent). Once sent, `log(detail)` records it in the
-    access log and the user goes back to the page (`back_url`) with a confirmation.
+    the form's errors (400: nothing was sent). Otherwise the worker is asked to make the
+    file and e-mail it (a job, portal.background.start_background): `log(detail)`
+    records it in the access log and the user goes to the job's page, which shows the
+    progress, then "sent to ..." or why the mail server refused it (it retries first).
     """
     form = EmailReportForm(request.POST, formats=formats)
-    if report is not None and form.is_valid():
-        reason = report.refuse(form.cleaned_data["format"])
-        if reason:
-            form.add_error("format", reason)
     if report is None or not form.is_valid():
         response = page(form)
         response.status_code = 400
         return response
     to, fmt = form.cleaned_data["email"], form.cleaned_data["format"]
     try:
-        send_report(report, fmt, to)
-    except ReportNotSent as error:
-        logger.error("E-mail report not sent (%s, %s): %s", request.path, fmt, error)
+        answer = start_background(
+            request,
+            report.kind(fmt),
+            report.params,
+            description=report.detail,
+            email_to=to,
+            back_url=back_url,
+        )
+    except (DatabaseError, OSError) as error:
+        logger.error("E-mail report not queued (%s, %s): %r", request.path, fmt, error)
         form.add_error(
             None,
             _(
@@ -134,6 +106,4 @@ def email_report(
         )
         return page(form)
     log(f"{fmt} to {to}: {report.detail}" if report.detail else f"{fmt} to {to}")
-    # Queued: the worker sends it in a moment (and tries again while the server refuses).
-    messages.success(request, _("The report will be sent to %(email)s.") % {"email": to})
-    return redirect(back_url)
+    return answer

@@ -1,12 +1,15 @@
 """Serving a stored file (a call's recording, an export) with HTTP Range support
 (RFC 9110, one range).
 
-The file is opened through the storage API (never a filesystem path), so the same code
-streams from local media or from an S3-compatible bucket.
+The file is read through the storage API (never a filesystem path), so the same code
+streams from local media or from an S3-compatible bucket; from a bucket, the range is
+one ranged GET streamed as it arrives (django-storages' own file object would first
+copy the whole object). Recordings and export files are both served by `stream_file`.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import IO
@@ -72,6 +75,22 @@ class _Chunks:
         self.handle.close()
 
 
+def open_range(storage, name: str, first: int, length: int) -> IO[bytes]:
+    """A readable, closable source of `length` bytes of a stored file from `first` on."""
+    if length <= 0:
+        return io.BytesIO(b"")
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(storage, "_normalize_name"):  # django-storages' S3
+        from storages.utils import clean_name
+
+        key = storage._normalize_name(clean_name(name))
+        return bucket.Object(key).get(Range=f"bytes={first}-{first + length - 1}")["Body"]
+    handle = storage.open(name, "rb")
+    if first:
+        handle.seek(first)
+    return handle
+
+
 def stream_file(
     field_file,
     *,
@@ -97,9 +116,7 @@ def stream_file(
     if head:
         response = HttpResponse(status=206 if byte_range else 200, content_type=content_type)
     else:
-        handle = field_file.storage.open(field_file.name, "rb")
-        if first:
-            handle.seek(first)
+        handle = open_range(field_file.storage, field_file.name, first, length)
         response = StreamingHttpResponse(
             _Chunks(handle, length), status=206 if byte_range else 200, content_type=content_type
         )

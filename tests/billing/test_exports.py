@@ -93,12 +93,13 @@ def test_excel_export_with_bad_dates_goes_back_to_the_page(alice_client, account
     assert response["Location"].startswith(base(account) + "?")
 
 
-def test_email_report_sends_the_sheet(alice_client, account, example_calls):
+def test_email_report_sends_the_sheet(alice_client, account, example_calls, run_tasks):
     response = alice_client.post(
         base(account) + "email/", {"email": "boss@example.com", "format": "xlsx"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/exports/" in response["Location"]
+    run_tasks()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["boss@example.com"]

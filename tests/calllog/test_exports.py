@@ -71,13 +71,15 @@ def test_billing_role_may_not_export(carol_client, account):
     assert carol_client.get(export_url(account, "csv")).status_code == 403
 
 
-def test_email_report_sends_the_filtered_log(alice_client, account, calls):
+def test_email_report_sends_the_filtered_log(alice_client, account, calls, run_tasks):
     response = alice_client.post(
         f"/a/{account.number}/calls/email-report?agent=SY1",
         {"email": "boss@example.com", "format": "xlsx"},
     )
-    assert response.status_code == 302
-    assert response["Location"] == f"/a/{account.number}/calls/?agent=SY1"
+    assert response.status_code == 302 and "/exports/" in response["Location"]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert f'href="/a/{account.number}/calls/?agent=SY1"' in page
+    run_tasks()
     (sent,) = mail.outbox
     assert sent.to == ["boss@example.com"]
     filename, content, _type = sent.attachments[0]
@@ -87,10 +89,11 @@ def test_email_report_sends_the_filtered_log(alice_client, account, calls):
     assert AccessEvent.objects.get().action == "emailed"
 
 
-def test_email_report_as_csv(alice_client, account, calls):
+def test_email_report_as_csv(alice_client, account, calls, run_tasks):
     alice_client.post(
         f"/a/{account.number}/calls/email-report", {"email": "a@example.com", "format": "csv"}
     )
+    run_tasks()
     filename, content, _type = mail.outbox[0].attachments[0]
     text = content.decode() if isinstance(content, bytes) else content
     assert filename.endswith(".csv") and "A1" in text

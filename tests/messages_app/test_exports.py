@@ -106,6 +106,12 @@ def test_csv_is_streamed_with_fields(alice_client, account):
     assert row[7] == "Problème: Eau brune"
 
 
+@pytest.fixture
+def on_the_worker(settings):
+    """Every export is past the threshold: the worker makes it."""
+    settings.EXPORT_INLINE_ROWS = 0
+
+
 def follow_job(client, response, run_tasks):
     """From an export's redirect to its job page, run the worker, then download."""
     assert response.status_code == 302
@@ -120,8 +126,19 @@ def follow_job(client, response, run_tasks):
     return download
 
 
+def test_a_small_pdf_is_answered_at_once(alice_client, account, settings):
+    settings.EXPORT_INLINE_ROWS = 250  # one PDF message weighs 250 spreadsheet rows
+    make_message(account, subject="Problème de chauffe-eau", external_id="2598662")
+    response = alice_client.get(export_url(account, "pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    assert "2598662" in PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    make_message(account)
+    assert alice_client.get(export_url(account, "pdf")).status_code == 302  # 2 x 250 > 250
+
+
 def test_pdf_is_made_by_the_worker_with_the_message_and_its_history(
-    alice_client, account, run_tasks
+    alice_client, account, run_tasks, on_the_worker
 ):
     make_message(account, subject="Problème de chauffe-eau", external_id="2598662")
     response = alice_client.get(export_url(account, "pdf"))
@@ -136,7 +153,7 @@ def test_pdf_is_made_by_the_worker_with_the_message_and_its_history(
 
 
 def test_pdf_has_no_cap_and_numbers_its_pages_across_chunks(
-    alice_client, account, run_tasks, monkeypatch
+    alice_client, account, run_tasks, monkeypatch, on_the_worker
 ):
     monkeypatch.setattr("messages_app.exports.PDF_CHUNK", 2)
     for hours in range(5):
@@ -155,8 +172,8 @@ def test_pdf_has_no_cap_and_numbers_its_pages_across_chunks(
     ]
 
 
-def test_a_big_spreadsheet_is_made_by_the_worker(alice_client, account, run_tasks, monkeypatch):
-    monkeypatch.setattr("messages_app.exports.INLINE_ROWS", 2)
+def test_a_big_spreadsheet_is_made_by_the_worker(alice_client, account, run_tasks, settings):
+    settings.EXPORT_INLINE_ROWS = 2
     for hours in range(3):
         make_message(account, subject="Problème de chauffe-eau", ago=timedelta(hours=hours + 1))
     make_message(account, subject="Fuite d'eau")
@@ -171,9 +188,8 @@ def test_a_big_spreadsheet_is_made_by_the_worker(alice_client, account, run_task
 
 
 def test_a_big_export_keeps_the_ticked_ids_and_the_filter(
-    alice_client, account, other_account, run_tasks, monkeypatch
+    alice_client, account, other_account, run_tasks, on_the_worker
 ):
-    monkeypatch.setattr("messages_app.exports.INLINE_ROWS", 0)
     urgent, calm = make_message(account, urgent=True), make_message(account)
     theirs = make_message(other_account, urgent=True)
     response = alice_client.get(
@@ -183,8 +199,8 @@ def test_a_big_export_keeps_the_ticked_ids_and_the_filter(
     assert [row[0] for row in rows[1:]] == [urgent.external_id]
 
 
-def test_the_job_page_leads_back_to_the_filtered_inbox(alice_client, account):
-    make_message(account)
+def test_the_job_page_leads_back_to_the_filtered_inbox(alice_client, account, on_the_worker):
+    make_message(account, subject="Fuite d'eau", urgent=True)
     response = alice_client.get(export_url(account, "pdf", "q=fuite&urgent=1"))
     page = alice_client.get(response["Location"]).content.decode()
     assert f'href="/a/{account.number}/messages/?q=fuite&amp;urgent=1"' in page
@@ -198,14 +214,17 @@ def test_every_export_is_in_the_access_log_with_its_filter(alice_client, account
     assert event.account == account and "q=fuite" in event.detail and "urgent=1" in event.detail
 
 
-def test_email_report_sends_the_file_as_attachment(alice_client, account):
+def test_email_report_sends_the_file_as_attachment(alice_client, account, run_tasks):
     make_message(account, subject="Problème de chauffe-eau")
     make_message(account, subject="Fuite d'eau")
     response = alice_client.post(
         f"/a/{account.number}/messages/email/?q=probleme",
         {"email": "boss@example.com", "format": "xlsx"},
     )
-    assert response.status_code == 302 and "q=probleme" in response["Location"]
+    assert response.status_code == 302 and "/exports/" in response["Location"]
+    page = alice_client.get(response["Location"]).content.decode()
+    assert 'href="/a/5201/messages/?q=probleme"' in page  # "Back" keeps the filter
+    run_tasks()
     (sent,) = mail.outbox
     assert sent.to == ["boss@example.com"]
     filename, content, mimetype = sent.attachments[0]
@@ -218,13 +237,14 @@ def test_email_report_sends_the_file_as_attachment(alice_client, account):
     assert "boss@example.com" in event.detail and "q=probleme" in event.detail
 
 
-def test_email_report_of_ticked_messages_as_csv(alice_client, account):
+def test_email_report_of_ticked_messages_as_csv(alice_client, account, run_tasks):
     first = make_message(account)
     make_message(account)
     alice_client.post(
         f"/a/{account.number}/messages/email/",
         {"email": "boss@example.com", "format": "csv", "ids": [first.pk]},
     )
+    run_tasks()
     _filename, content, _mimetype = mail.outbox[0].attachments[0]
     text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
     assert [row[0] for row in list(csv.reader(io.StringIO(text)))[1:]] == [first.external_id]
@@ -253,7 +273,7 @@ def test_export_query_count_does_not_grow_with_rows(
 
 
 def test_pdf_job_query_count_grows_by_chunk_not_by_row(
-    alice_client, account, run_tasks, django_assert_max_num_queries, monkeypatch
+    alice_client, account, run_tasks, django_assert_max_num_queries, monkeypatch, on_the_worker
 ):
     monkeypatch.setattr("jobs.exports.PROGRESS_EVERY", 0)  # every progress report is saved
     for hours in range(3):
@@ -270,24 +290,30 @@ def test_pdf_job_query_count_grows_by_chunk_not_by_row(
         assert run_tasks() == 1
 
 
-def test_an_emailed_pdf_past_the_limit_is_refused_with_a_message(
-    alice_client, account, monkeypatch
-):
-    monkeypatch.setattr("messages_app.views.PDF_LIMIT", 2)
-    for _ in range(3):
-        make_message(account)
+def test_an_emailed_pdf_has_no_limit(alice_client, account, run_tasks, monkeypatch):
+    """The e-mailed PDF once stopped at 500 messages: any number now goes, in chunks."""
+    monkeypatch.setattr("messages_app.exports.PDF_CHUNK", 3)
+    monkeypatch.setattr("messages_app.exports.PDF_FIRST_CHUNKS", ())
+    for hours in range(10):
+        make_message(account, external_id=f"M-{hours}", ago=timedelta(hours=hours + 1))
     response = alice_client.post(
         f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
     )
-    assert "format" in response.context["email_form"].errors and not mail.outbox
-    assert not AccessEvent.objects.filter(action__in=["exported", "emailed"]).exists()
+    assert response.status_code == 302
+    run_tasks()
+    (sent,) = mail.outbox
+    _filename, content, _mimetype = sent.attachments[0]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert all(f"M-{hours}" in text for hours in range(10))
+    assert AccessEvent.objects.filter(action="emailed").count() == 1
 
 
-def test_an_emailed_pdf_is_attached(alice_client, account):
+def test_an_emailed_pdf_is_attached(alice_client, account, run_tasks):
     make_message(account, external_id="2598662")
     alice_client.post(
         f"/a/{account.number}/messages/email/", {"email": "boss@example.com", "format": "pdf"}
     )
+    run_tasks()
     filename, content, mimetype = mail.outbox[0].attachments[0]
     assert filename.endswith(".pdf") and mimetype == "application/pdf"
     assert "2598662" in PdfReader(io.BytesIO(content)).pages[0].extract_text()

@@ -122,6 +122,8 @@ def cluster(transactional_db, process_env, tmp_path, settings):
         # Debug only so that static files are served from the app folders without a
         # collectstatic; nothing this test checks depends on it.
         "DJANGO_DEBUG": "true",
+        # Every export goes to the worker, however small (portal/background.py).
+        "EXPORT_INLINE_ROWS": "0",
         "CACHE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "CACHE_KEY_PREFIX": prefix,
         "EXPORTS_BUCKET": "portal-exports",

@@ -36,7 +36,33 @@ def test_the_apps_register_their_jobs_at_their_times():
         ("delete_expired_exports", "jobs.tasks.delete_expired_exports", "*/15 * * * *"),
         ("oncall_gap_alerts", "oncall.tasks.send_gap_alerts", "0 7 * * *"),
         ("webhooks_requeue_overdue", "webhooks.tasks.requeue_overdue", "* * * * *"),
+        ("prune_task_results", "jobs.tasks.prune_task_results", "15 4 * * *"),
     }
+
+
+def test_the_daily_prune_deletes_only_old_finished_task_results(run_tasks, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASK_RESULTS_KEPT_DAYS = 14
+    for _ in range(3):
+        enqueue("purge_expired", "portal.tasks.purge_expired")
+    run_tasks()
+    old, recent, _third = DBTaskResult.objects.order_by("enqueued_at")
+    long_ago = timezone.now() - timedelta(days=15)
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=long_ago)
+    DBTaskResult.objects.filter(pk=_third.pk).update(
+        status="RUNNING",
+        finished_at=None,
+        enqueued_at=long_ago,  # still running: kept
+    )
+
+    enqueue("prune_task_results", "jobs.tasks.prune_task_results")
+    run_tasks(limit=1)
+
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert old.pk not in left and {recent.pk, _third.pk} <= left
 
 
 def test_registering_a_job_twice_keeps_one():
