@@ -15,6 +15,7 @@ from accounts.models import Account
 from calllog import observers
 from calllog.models import Call, recordings_storage
 from calllog.schemas import CallIn
+from portal.retention import delete_in_batches
 from portal.upsert import Outcome, upsert
 
 # The recording types the platform may send, and the file extension each is stored with.
@@ -118,25 +119,19 @@ def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
 
     Each batch deletes its rows in one transaction and the files only after that
     transaction commits: a failed batch leaves rows and files as they were, so no
-    file is left without its row and no row points at a deleted file.
+    file is left without its row and no row points at a deleted file. A row that cannot
+    be deleted is skipped with a log line (portal.retention).
     """
-    removed = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Call.objects.older_than(cutoff)
-                .order_by("pk")
-                .values_list("pk", "recording")[:batch_size]
-            )
-            if not batch:
-                break
-            pks = [pk for pk, _name in batch]
-            observers.deleting(pks)  # the statistics rollup, in the same transaction
-            Call.objects.filter(pk__in=pks).delete()
-            names = [name for _pk, name in batch if name]
-            transaction.on_commit(functools.partial(_delete_files, names))
-        removed += len(batch)
-    return removed
+
+    def delete(pks: list[int]) -> None:
+        names = list(Call.objects.filter(pk__in=pks).exclude(recording="").values_list(
+            "recording", flat=True
+        ))
+        observers.deleting(pks)  # the statistics rollup, in the same transaction
+        Call.objects.filter(pk__in=pks).delete()
+        transaction.on_commit(functools.partial(_delete_files, names))
+
+    return delete_in_batches(Call.objects.older_than(cutoff), delete, batch_size, what="calls")
 
 
 def _delete_files(names: list[str]) -> None:

@@ -20,6 +20,7 @@ from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
 from calllog.rollup import call_totals
 from messages_app.models import Message
 from portal import reports
+from portal.fields import Unreadable, depth
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.streaming import stream_file
@@ -29,7 +30,8 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
-    return form.filter(Call.objects.for_account(request.account).retained())
+    # The list never shows details: they are read on the call's own page only.
+    return form.filter(Call.objects.for_account(request.account).retained().defer("details"))
 
 
 def _page(request: AccountRequest, calls: CallQuerySet, count: int, number: str | None) -> Page:
@@ -167,20 +169,51 @@ def _back_query(request: AccountRequest) -> str:
     return back if back.startswith("?") else ""
 
 
+# A transaction's details are shown to this depth and this many rows; what lies beyond
+# is summed up by a placeholder (rows stored before the API bounded them).
+DETAILS_DEPTH = 8
+DETAILS_ROWS = 500
+DETAILS_CHARS = 2000
+
+
 def _details_items(details) -> list[tuple[str, str]]:
     """The transaction's details as (term, description) pairs, nested values flattened."""
+    if isinstance(details, Unreadable):
+        return [("", str(_("These details are too large to show.")))]
     if not isinstance(details, dict):
-        return [("", str(details))] if details else []
-    items = []
-    for key, value in details.items():
-        label = str(key).replace("_", " ").capitalize()
-        if isinstance(value, dict):
-            items += [(f"{label} · {k}", v) for k, v in _details_items(value)]
-        elif isinstance(value, list):
-            items.append((label, ", ".join(str(v) for v in value)))
-        else:
-            items.append((label, "" if value is None else str(value)))
+        return [("", _shown(details))] if details else []
+    items: list[tuple[str, str]] = []
+    _flatten(details, "", 1, items)
+    if len(items) > DETAILS_ROWS:
+        items = items[:DETAILS_ROWS] + [("", str(_("These details are too large to show.")))]
     return items
+
+
+def _flatten(details: dict, prefix: str, level: int, items: list[tuple[str, str]]) -> None:
+    for key, value in details.items():
+        if len(items) > DETAILS_ROWS:
+            return
+        label = str(key).replace("_", " ").capitalize()
+        label = f"{prefix} · {label}" if prefix else label
+        if isinstance(value, dict) and level < DETAILS_DEPTH:
+            _flatten(value, label, level + 1, items)
+        elif isinstance(value, list):
+            items.append((label, ", ".join(_shown(v) for v in value[:DETAILS_ROWS])))
+        else:
+            items.append((label, _shown(value)))
+
+
+def _shown(value) -> str:
+    """One value as text: nested objects and arrays past the depth shown as "…"."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return "…" if depth(value, 2) > 1 or len(value) > DETAILS_ROWS else _short(str(value))
+    return _short(str(value))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= DETAILS_CHARS else text[:DETAILS_CHARS] + "…"
 
 
 def recording_filename(call: Call) -> str:
