@@ -205,7 +205,7 @@ def test_check_data_lists_then_repairs_every_bad_row(account, bad_rows):
     out = io.StringIO()
     call_command("check_data", stdout=out)
     listing = out.getvalue()
-    assert f"messages_app.Message.taken_at: instant out of range: rows " in listing
+    assert "messages_app.Message.taken_at: instant out of range: rows " in listing
     assert str(bad_rows["far"].pk) in listing and str(bad_rows["bc"].pk) in listing
     assert (
         f"calllog.Call.started_at: instant out of range: rows {bad_rows['far_call'].pk}" in listing
