@@ -124,6 +124,8 @@ def text(value: str) -> str:
         value = value.replace("<", "&lt;")
     if ">" in value:
         value = value.replace(">", "&gt;")
+    if "\r" in value:  # kept as written: a raw one would be read back as a line feed
+        value = value.replace("\r", "&#13;")
     return value
 
 
