@@ -143,10 +143,13 @@ def test_deep_or_huge_details_show_a_placeholder(
     assert len(html) < 200_000
 
 
-def test_the_french_pages_answer_too(alice_client, account, bad_rows):
-    alice_client.cookies["django_language"] = "fr"
-    for page in ("/messages/", f"/calls/{bad_rows['deep'].pk}/", "/calls/export.xlsx"):
-        response = alice_client.get(f"/a/{account.number}{page}", headers={"Accept-Language": "fr"})
+def test_the_french_pages_answer_too(alice, alice_client, account, bad_rows, run_tasks):
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    deep = alice_client.get(f"/a/{account.number}/calls/{bad_rows['deep'].pk}/")
+    assert "Ces détails sont trop volumineux pour être affichés." in deep.content.decode()
+    for page in ("/", "/messages/", "/calls/", "/messages/export.xlsx", "/messages/export.pdf"):
+        response = fetch(alice_client, f"/a/{account.number}{page}", run_tasks)
         assert response.status_code == 200, page
         body(response)
 
