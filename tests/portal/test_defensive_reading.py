@@ -250,3 +250,9 @@ def test_check_data_removes_a_row_whose_repair_is_refused(account):
     call_command("check_data", "--fix", stdout=out)
     assert not Shift.objects.filter(pk=shift.pk).exists()
     assert "removed 1 rows" in out.getvalue()
+
+
+def test_the_rollups_rebuild_over_the_bad_rows(account, bad_rows):
+    out = io.StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    call_command("rebuild_stats_rollup", stdout=out)
