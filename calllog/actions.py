@@ -106,7 +106,7 @@ def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
             and call.recording.storage.exists(call.recording.name)
         ):
             return Outcome.UNCHANGED
-        old_name = call.recording.name if call.recording else ""
+        old_name = call.recording.name or ""
         created = not old_name
         temporary = storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4().hex}.part", ContentFile(content))
         final = storage.get_available_name(

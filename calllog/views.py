@@ -264,14 +264,14 @@ def recording_etag(call: Call) -> str:
     """A strong entity tag: the audio's sha256 (the same bytes, the same tag)."""
     if call.recording_sha256:
         return f'"{call.recording_sha256}"'
-    name = hashlib.sha256(call.recording.name.encode()).hexdigest()[:32]
+    name = hashlib.sha256((call.recording.name or "").encode()).hexdigest()[:32]
     return f'"{call.recording_size or 0}-{name}"'
 
 
 def _stored_at(call: Call):
     """When the file was written, as storage tells it (None when it cannot)."""
     try:
-        return call.recording.storage.get_modified_time(call.recording.name)
+        return call.recording.storage.get_modified_time(call.recording.name or "")
     except (NotImplementedError, OSError, ValueError):
         return None
 

@@ -53,12 +53,18 @@ class Rule:
     def label(self) -> str:
         return f"{self.model._meta.label}.{self.field.name}"
 
+    def _names(self) -> tuple[str, str, str]:
+        """The table, its primary key column and this column, quoted."""
+        quote = connection.ops.quote_name
+        pk = self.model._meta.pk
+        assert pk is not None and pk.column and self.field.column
+        return quote(self.model._meta.db_table), quote(pk.column), quote(self.field.column)
+
     def _sql(self, text: str) -> str:
-        return text % {"column": connection.ops.quote_name(self.field.column)}
+        return text % {"column": self._names()[2]}
 
     def find(self, limit: int | None = None) -> list:
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        pk = connection.ops.quote_name(self.model._meta.pk.column)
+        table, pk, _column = self._names()
         # Names are the models' own, quoted; values go as parameters.
         sql = f"SELECT {pk} FROM {table} WHERE {self._sql(self.where)} ORDER BY {pk}"  # noqa: S608
         if limit is not None:
@@ -69,9 +75,7 @@ class Rule:
 
     def fix(self, pk) -> str:
         """Repair one row, or delete it when the repair is refused: "repaired" or "removed"."""
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        pk_column = connection.ops.quote_name(self.model._meta.pk.column)
-        column = connection.ops.quote_name(self.field.column)
+        table, pk_column, column = self._names()
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
