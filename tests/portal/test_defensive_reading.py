@@ -256,3 +256,23 @@ def test_the_rollups_rebuild_over_the_bad_rows(account, bad_rows):
     out = io.StringIO()
     call_command("rebuild_rollups", stdout=out)
     call_command("rebuild_stats_rollup", stdout=out)
+
+
+def test_a_shift_from_before_year_1_breaks_no_on_call_reader(alice_client, account):
+    """The on-call readers skip such a shift (oncall.models.ShiftQuerySet.displayable)."""
+    from django.test import Client
+
+    from api.models import ApiToken
+
+    schedule = make_schedule(account)
+    shift = make_shift(schedule, timezone.now() - timedelta(hours=1))
+    sql("UPDATE oncall_shift SET starts_at = %s::timestamptz WHERE id = %s", [BC, shift.pk])
+    base = f"/a/{account.number}/oncall/{schedule.pk}/"
+    assert alice_client.get(f"/a/{account.number}/").status_code == 200
+    for view in ("day", "week", "month", "list"):
+        assert alice_client.get(base, {"view": view}).status_code == 200, view
+    assert alice_client.get(base + "export.pdf", {"view": "month"}).status_code == 200
+    _token, secret = ApiToken.issue("tests")
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    answer = api.get(f"/api/v1/accounts/{account.number}/schedules/{schedule.external_id}/on-call")
+    assert answer.status_code == 200 and answer.json()["shift"] is None
