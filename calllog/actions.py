@@ -5,19 +5,26 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
+import uuid
 import wave
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Account
 from calllog import observers
-from calllog.models import Call, recordings_storage
+from calllog.models import Call, recording_path, recordings_storage
 from calllog.schemas import CallIn
+from portal.retention import delete_in_batches
+from portal.storage_sweep import files_older_than, move
 from portal.upsert import Outcome, upsert
 
 # The recording types the platform may send, and the file extension each is stored with.
+logger = logging.getLogger("calllog")
+
 RECORDING_TYPES = {
     "audio/mpeg": "mp3",
     "audio/wav": "wav",
@@ -72,16 +79,25 @@ def audio_duration(content: bytes, content_type: str) -> float | None:
         return None
 
 
+# Where an upload waits, under a name no row holds, until its row commits.
+UPLOAD_FOLDER = "incoming"
+# A file no row names is removed once it is this old (a killed upload's partial file).
+ORPHAN_AGE = timedelta(days=1)
+
+
 def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
     """Store `content` as the call's recording, replacing an older one.
 
-    The same bytes sent again change nothing. The old file is deleted only once the
-    row points at the new one for good (on commit), so no row ever names a missing
-    file; if the transaction fails, the old file stays where the row points.
+    The same bytes sent again change nothing. The audio is first written under a
+    temporary name (incoming/); the row is given its final name, and the file is moved
+    there only once that row commits (on commit), then the old file is deleted. A worker
+    killed mid-write, or a transaction rolled back, leaves only a temporary file that no
+    row names, which the purge removes a day later (purge_orphan_recordings).
     """
     if content_type not in RECORDING_TYPES:
         raise ValueError(f"Unsupported recording type {content_type!r}.")
     digest = hashlib.sha256(content).hexdigest()
+    storage = recordings_storage()
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if (
@@ -90,11 +106,13 @@ def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
             and call.recording.storage.exists(call.recording.name)
         ):
             return Outcome.UNCHANGED
-        old_name = call.recording.name if call.recording else ""
+        old_name = call.recording.name or ""
         created = not old_name
-        call.recording.save(
-            f"recording.{RECORDING_TYPES[content_type]}", ContentFile(content), save=False
+        temporary = storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4().hex}.part", ContentFile(content))
+        final = storage.get_available_name(
+            recording_path(call, f"recording.{RECORDING_TYPES[content_type]}")
         )
+        call.recording.name = final
         call.recording_content_type = content_type
         call.recording_size = len(content)
         call.recording_duration_s = audio_duration(content, content_type)
@@ -108,9 +126,38 @@ def attach_recording(call: Call, content: bytes, content_type: str) -> Outcome:
                 "recording_sha256",
             ]
         )
-        if old_name and old_name != call.recording.name:
-            transaction.on_commit(lambda: recordings_storage().delete(old_name))
+        transaction.on_commit(
+            functools.partial(_move_into_place, temporary, final, old_name), robust=True
+        )
     return Outcome.CREATED if created else Outcome.REPLACED
+
+
+def _move_into_place(temporary: str, final: str, old_name: str) -> None:
+    storage = recordings_storage()
+    try:
+        saved = move(storage, temporary, final)
+    except Exception:
+        logger.exception("Recording %s could not be moved to %s.", temporary, final)
+        raise
+    if saved != final:  # the name was taken meanwhile: the row follows the file
+        Call.objects.filter(recording=final).update(recording=saved)
+    if old_name and old_name != saved:
+        storage.delete(old_name)
+
+
+def purge_orphan_recordings(_cutoff: datetime, batch_size: int = 500) -> int:
+    """Delete the recording files that no call names, once a day old (an upload whose
+    worker was killed, a rolled-back write, a file whose row failed to delete it)."""
+    storage = recordings_storage()
+    named = set(Call.objects.exclude(recording="").values_list("recording", flat=True).iterator())
+    removed = 0
+    for name in files_older_than(storage, timezone.now() - ORPHAN_AGE):
+        if name not in named:
+            storage.delete(name)
+            removed += 1
+    if removed:
+        logger.info("Removed %d recording files no call names.", removed)
+    return removed
 
 
 def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
@@ -118,25 +165,21 @@ def purge_calls(cutoff: datetime, batch_size: int = 500) -> int:
 
     Each batch deletes its rows in one transaction and the files only after that
     transaction commits: a failed batch leaves rows and files as they were, so no
-    file is left without its row and no row points at a deleted file.
+    file is left without its row and no row points at a deleted file. A row that cannot
+    be deleted is skipped with a log line (portal.retention).
     """
-    removed = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Call.objects.older_than(cutoff)
-                .order_by("pk")
-                .values_list("pk", "recording")[:batch_size]
-            )
-            if not batch:
-                break
-            pks = [pk for pk, _name in batch]
-            observers.deleting(pks)  # the statistics rollup, in the same transaction
-            Call.objects.filter(pk__in=pks).delete()
-            names = [name for _pk, name in batch if name]
-            transaction.on_commit(functools.partial(_delete_files, names))
-        removed += len(batch)
-    return removed
+
+    def delete(pks: list[int]) -> None:
+        names = list(
+            Call.objects.filter(pk__in=pks)
+            .exclude(recording="")
+            .values_list("recording", flat=True)
+        )
+        observers.deleting(pks)  # the statistics rollup, in the same transaction
+        Call.objects.filter(pk__in=pks).delete()
+        transaction.on_commit(functools.partial(_delete_files, names))
+
+    return delete_in_batches(Call.objects.older_than(cutoff), delete, batch_size, what="calls")
 
 
 def _delete_files(names: list[str]) -> None:

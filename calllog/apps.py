@@ -7,7 +7,7 @@ class Config(AppConfig):
     verbose_name = _("Call log")
 
     def ready(self) -> None:
-        from calllog.actions import purge_calls
+        from calllog.actions import purge_calls, purge_orphan_recordings
         from calllog.demo import seed_calls
         from calllog.rollup import rebuild
         from calllog.scale import CallSeeder
@@ -35,5 +35,7 @@ class Config(AppConfig):
         )
         register_demo_seeder(30, "calls", seed_calls)
         register_purger("calls", purge_calls)
+        # After the calls: files that no row names (a killed upload), a day old.
+        register_purger("orphan recordings", purge_orphan_recordings)
         register_rebuilder("call days", rebuild)
         register_scale_seeder(10, "calls", CallSeeder)

@@ -16,6 +16,8 @@ from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from portal.bounds import LATEST_INSTANT
+from portal.fields import BoundedJSONField
 
 
 class _RecordingsStorage(LazyObject):
@@ -89,7 +91,9 @@ class CallQuerySet(models.QuerySet["Call"]):
         return self.filter(account=account)
 
     def retained(self) -> CallQuerySet:
-        return self.filter(started_at__gte=retention_cutoff())
+        """Never older than the retention period, nor after the portal's range (a row
+        stored before the API's intake rules is skipped; `manage.py check_data` lists it)."""
+        return self.filter(started_at__gte=retention_cutoff(), started_at__lt=LATEST_INSTANT)
 
     def started_between(self, start: datetime | None, end: datetime | None) -> CallQuerySet:
         qs = self
@@ -181,7 +185,7 @@ class Call(models.Model):
     patch_s = models.PositiveIntegerField(_("patch time (s)"), null=True, blank=True)
 
     # What the "Details" button shows for a transaction without a conversation.
-    details = models.JSONField(_("details"), default=dict, blank=True)
+    details = BoundedJSONField(_("details"), default=dict, blank=True)
 
     # Billing: decimal minutes billed, and the invoice that billed them.
     billing_units = models.DecimalField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from jobs.exports import params_from_query
 from messages_app.models import Message
 from portal import reports
 from portal.background import offer_export
+from portal.fields import Unreadable, depth
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.streaming import stream_file
@@ -30,7 +33,8 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
-    return exports.filtered(request.account, form)
+    # The list never shows details: they are read on the call's own page only.
+    return exports.filtered(request.account, form).defer("details")
 
 
 def _page(request: AccountRequest, calls: CallQuerySet, count: int, number: str | None) -> Page:
@@ -168,20 +172,51 @@ def _back_query(request: AccountRequest) -> str:
     return back if back.startswith("?") else ""
 
 
+# A transaction's details are shown to this depth and this many rows; what lies beyond
+# is summed up by a placeholder (rows stored before the API bounded them).
+DETAILS_DEPTH = 8
+DETAILS_ROWS = 500
+DETAILS_CHARS = 2000
+
+
 def _details_items(details) -> list[tuple[str, str]]:
     """The transaction's details as (term, description) pairs, nested values flattened."""
+    if isinstance(details, Unreadable):
+        return [("", str(_("These details are too large to show.")))]
     if not isinstance(details, dict):
-        return [("", str(details))] if details else []
-    items = []
-    for key, value in details.items():
-        label = str(key).replace("_", " ").capitalize()
-        if isinstance(value, dict):
-            items += [(f"{label} · {k}", v) for k, v in _details_items(value)]
-        elif isinstance(value, list):
-            items.append((label, ", ".join(str(v) for v in value)))
-        else:
-            items.append((label, "" if value is None else str(value)))
+        return [("", _shown(details))] if details else []
+    items: list[tuple[str, str]] = []
+    _flatten(details, "", 1, items)
+    if len(items) > DETAILS_ROWS:
+        items = items[:DETAILS_ROWS] + [("", str(_("These details are too large to show.")))]
     return items
+
+
+def _flatten(details: dict, prefix: str, level: int, items: list[tuple[str, str]]) -> None:
+    for key, value in details.items():
+        if len(items) > DETAILS_ROWS:
+            return
+        label = str(key).replace("_", " ").capitalize()
+        label = f"{prefix} · {label}" if prefix else label
+        if isinstance(value, dict) and level < DETAILS_DEPTH:
+            _flatten(value, label, level + 1, items)
+        elif isinstance(value, list):
+            items.append((label, ", ".join(_shown(v) for v in value[:DETAILS_ROWS])))
+        else:
+            items.append((label, _shown(value)))
+
+
+def _shown(value) -> str:
+    """One value as text: nested objects and arrays past the depth shown as "…"."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return "…" if depth(value, 2) > 1 or len(value) > DETAILS_ROWS else _short(str(value))
+    return _short(str(value))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= DETAILS_CHARS else text[:DETAILS_CHARS] + "…"
 
 
 def recording_filename(call: Call) -> str:
@@ -220,7 +255,26 @@ def call_recording(request: AccountRequest, call_id: int) -> HttpResponseBase:
         as_attachment=download,
         range_header=range_header,
         head=request.method == "HEAD",
+        etag=recording_etag(call),
+        last_modified=_stored_at(call),
+        if_range=request.headers.get("If-Range"),
     )
+
+
+def recording_etag(call: Call) -> str:
+    """A strong entity tag: the audio's sha256 (the same bytes, the same tag)."""
+    if call.recording_sha256:
+        return f'"{call.recording_sha256}"'
+    name = hashlib.sha256((call.recording.name or "").encode()).hexdigest()[:32]
+    return f'"{call.recording_size or 0}-{name}"'
+
+
+def _stored_at(call: Call):
+    """When the file was written, as storage tells it (None when it cannot)."""
+    try:
+        return call.recording.storage.get_modified_time(call.recording.name or "")
+    except (NotImplementedError, OSError, ValueError):
+        return None
 
 
 def _starts_at_zero(range_header: str) -> bool:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from messages_app.models import Message, MessageEvent, MessageRead
+from portal.retention import delete_in_batches
 from portal.upsert import Outcome, upsert
 from webhooks.models import EventType
 from webhooks.outbox import emit, message_acknowledged_data
@@ -178,19 +179,15 @@ def mark_unread(message: Message, user) -> None:
 def purge_messages(cutoff: datetime, batch_size: int) -> int:
     """Delete messages taken before `cutoff`, with their events and read marks.
 
-    In batches, each in its own short transaction, so the portal keeps serving.
+    In batches, each in its own short transaction, so the portal keeps serving; a row
+    that cannot be deleted is skipped with a log line (portal.retention).
     """
-    removed = 0
-    while True:
-        pks = list(
-            Message.objects.filter(taken_at__lt=cutoff)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not pks:
-            return removed
-        with transaction.atomic():
-            MessageEvent.objects.filter(message_id__in=pks).delete()
-            MessageRead.objects.filter(message_id__in=pks).delete()
-            Message.objects.filter(pk__in=pks).delete()
-        removed += len(pks)
+
+    def delete(pks: list[int]) -> None:
+        MessageEvent.objects.filter(message_id__in=pks).delete()
+        MessageRead.objects.filter(message_id__in=pks).delete()
+        Message.objects.filter(pk__in=pks).delete()
+
+    return delete_in_batches(
+        Message.objects.filter(taken_at__lt=cutoff), delete, batch_size, what="messages"
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from portal.bounds import LATEST_INSTANT
 
 
 def normalise(text: str) -> str:
@@ -29,8 +30,10 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(account=account)
 
     def retained(self) -> MessageQuerySet:
-        """Never older than the retention period, even before purge_expired runs."""
-        return self.filter(taken_at__gte=retention_cutoff())
+        """Never older than the retention period, even before purge_expired runs; never
+        after the portal's range either (a row stored before the API's intake rules is
+        skipped, and `manage.py check_data` lists it)."""
+        return self.filter(taken_at__gte=retention_cutoff(), taken_at__lt=LATEST_INSTANT)
 
     def taken_between(self, start: datetime | None, end: datetime | None) -> MessageQuerySet:
         qs = self

@@ -182,7 +182,10 @@ def poll(request: AccountRequest) -> HttpResponse:
 @account_view("messages")
 @require_POST
 def unread(request: AccountRequest, message_id: int) -> HttpResponse:
-    message = get_object_or_404(Message.objects.for_account(request.account), pk=message_id)
+    # Like every page and action on a message: past the retention period it is gone (404).
+    message = get_object_or_404(
+        Message.objects.for_account(request.account).retained(), pk=message_id
+    )
     mark_unread(message, request.user)
     flash.success(request, _("Message %(id)s is marked unread.") % {"id": message.external_id})
     return redirect(_inbox_url(request, _filter_query(request.GET)))

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Contact
 from oncall.models import Shift
 from oncall.zones import WallTime
+from portal.bounds import EARLIEST_DAY, LATEST_DAY
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-FIRST_YEAR, LAST_YEAR = 1970, 2099
+FIRST_YEAR, LAST_YEAR = EARLIEST_DAY.year, LATEST_DAY.year
 
 
 class ContactField(forms.ModelChoiceField):

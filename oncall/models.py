@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from datetime import UTC, datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -22,13 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, validate_timezone
 from directory.models import Contact
+from portal.bounds import EARLIEST_INSTANT, LATEST_INSTANT
 
 MAX_RANKS = 10
 
 # Every reader shows only shifts inside these bounds (the API's intake bounds): a row
 # written before those bounds existed is skipped with a log line, never a 500.
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+EARLIEST = EARLIEST_INSTANT
+LATEST = LATEST_INSTANT
 
 logger = logging.getLogger("oncall")
 

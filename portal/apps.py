@@ -7,7 +7,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from portal import db
         from portal.schedule import register_scheduled
+
+        # Rows Python cannot load (a year after 9999) are read as the range's bound.
+        db.connect()
 
         # What every section registered as past its retention (portal/registry.py):
         # messages, calls and recordings, webhook events, the access log, ended sessions.

@@ -115,8 +115,20 @@ def stream_csv(header: Sequence, rows: Iterable[Sequence], filename: str) -> Str
 
 def _csv_text(value) -> str:
     text = value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else str(value)
-    # A cell starting with = + - @ is a formula to a spreadsheet: neutralise it.
-    if text[:1] in ("=", "+", "-", "@") and not _looks_numeric(text):
+    return neutralise(text)
+
+
+# What a spreadsheet may read as the start of a formula (= + - @), or strips before
+# reading one (a tab, a carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """The one rule for every cell of every CSV and XLSX export: a text a spreadsheet
+    could run as a formula gets a leading apostrophe (a plain number, such as -5, stays
+    a number)."""
+    first = text[:1]
+    if first in FORMULA_STARTS and (first in ("\t", "\r") or not _looks_numeric(text)):
         return "'" + text
     return text
 
@@ -153,9 +165,7 @@ def write_xlsx(
 
 def _xlsx_value(value):
     value = _cell(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _looks_numeric(value):
-        return "'" + value
-    return value
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def static_url_fetcher():

@@ -27,11 +27,14 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import EARLIEST_DAY, LATEST_DAY
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-EARLIEST = date(1970, 1, 1)
-LATEST = date(2099, 12, 31)
+# The one range of days every filter and calendar parameter accepts (portal/bounds.py).
+EARLIEST = EARLIEST_DAY
+LATEST = LATEST_DAY
 DATE_FORMAT = "%Y-%m-%d"
 # The picker sends the first form; a space instead of the T is accepted from typed URLs.
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")

@@ -99,22 +99,39 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def text(value: str) -> str:
-    """Text made safe inside an XML element."""
+# The most characters Excel holds in one cell; a longer text is cut there.
+MAX_CELL_CHARS = 32_767
+
+
+def clean(value: str) -> str:
+    """The one place a text is made fit for a workbook: the characters XML 1.0 cannot
+    hold (C0 controls other than tab, newline and carriage return, U+FFFE, U+FFFF, lone
+    surrogates) removed, and cut to what a cell holds. Any other workbook writer (e.g.
+    openpyxl, whose IllegalCharacterError these characters raise) passes its text here."""
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
+    if len(value) > MAX_CELL_CHARS:
+        value = value[: MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
+def text(value: str) -> str:
+    """Text made safe inside an XML element."""
+    value = clean(value)
     if "&" in value:
         value = value.replace("&", "&amp;")
     if "<" in value:
         value = value.replace("<", "&lt;")
     if ">" in value:
         value = value.replace(">", "&gt;")
+    if "\r" in value:  # kept as written: a raw one would be read back as a line feed
+        value = value.replace("\r", "&#13;")
     return value
 
 
 def sheet_title(title: str, used: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = _FORBIDDEN_IN_TITLE.sub(" ", _ILLEGAL.sub("", str(title))).strip()[:31] or "Sheet"
+    base = _FORBIDDEN_IN_TITLE.sub(" ", clean(str(title))).strip()[:31] or "Sheet"
     name, n = base, 1
     while name.lower() in used:
         n += 1

@@ -13,7 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -163,7 +163,9 @@ def wav_bytes(seconds: float = 1.0, rate: int = 8000, frequency: int = 440) -> b
 
 def make_recorded_call(account: Account, content: bytes | None = None, **values) -> Call:
     call = make_call(account, **values)
-    attach_recording(call, content if content is not None else wav_bytes(0.5), "audio/wav")
+    # As the API's transaction commits: the file is moved into place then.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        attach_recording(call, content if content is not None else wav_bytes(0.5), "audio/wav")
     call.refresh_from_db()
     return call
 

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.retention import delete_in_batches
 from webhooks.models import Attempt, Delivery, Endpoint, Event
 from webhooks.outbox import instant
 from webhooks.signing import HEADER, header_value
@@ -269,17 +270,12 @@ def resend(deliveries) -> int:
 
 def purge_events(cutoff: datetime, batch_size: int) -> int:
     """Delete events (with their deliveries and attempts) created before `cutoff`."""
-    removed = 0
-    while True:
-        pks = list(
-            Event.objects.filter(created_at__lt=cutoff)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        if not pks:
-            return removed
-        with transaction.atomic():
-            Attempt.objects.filter(delivery__event_id__in=pks).delete()
-            Delivery.objects.filter(event_id__in=pks).delete()
-            Event.objects.filter(pk__in=pks).delete()
-        removed += len(pks)
+
+    def delete(pks: list[int]) -> None:
+        Attempt.objects.filter(delivery__event_id__in=pks).delete()
+        Delivery.objects.filter(event_id__in=pks).delete()
+        Event.objects.filter(pk__in=pks).delete()
+
+    return delete_in_batches(
+        Event.objects.filter(created_at__lt=cutoff), delete, batch_size, what="webhook events"
+    )

@@ -76,3 +76,34 @@ def test_sign_out_is_a_post_and_ends_the_session(alice_client, account):
     response = alice_client.post("/logout/")
     assert response.status_code == 302
     assert alice_client.get(f"/a/{account.number}/").status_code == 302
+
+
+@pytest.mark.parametrize("password", ["wrong", PASSWORD])
+def test_attempts_while_locked_do_not_extend_the_lock(alice, password):
+    """A stranger who keeps trying cannot keep alice locked out: the lock still ends 15
+    minutes after the failure that set it."""
+    client = Client()
+    for _ in range(5):
+        attempt(client, "alice", "wrong")
+    locked_at = timezone.now() - timedelta(minutes=14)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+    for _ in range(3):
+        assert attempt(client, "alice", password).status_code == 429
+    stored = AccessAttempt.objects.get()
+    assert stored.attempt_time == locked_at and stored.failures_since_start == 5
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(Client(), "alice", PASSWORD).status_code == 302
+
+
+def test_wrong_codes_while_locked_do_not_extend_the_lock(alice):
+    """The second step (two-factor code) shares the counter, and the same rule."""
+    from tests.factories import make_totp_device
+
+    make_totp_device(alice)
+    client = Client()
+    for _ in range(5):
+        attempt(client, "alice", "wrong")
+    locked_at = timezone.now() - timedelta(minutes=14)
+    AccessAttempt.objects.update(attempt_time=locked_at)
+    assert attempt(client, "alice", PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().attempt_time == locked_at

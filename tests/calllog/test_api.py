@@ -122,10 +122,11 @@ def test_recording_is_stored_with_size_and_duration(
         assert stored.read() == audio
 
 
-def test_same_recording_again_is_unchanged(api, account):
+def test_same_recording_again_is_unchanged(api, account, django_capture_on_commit_callbacks):
     put(api, "/accounts/5201/calls/C-1", BODY)
     audio = wav_bytes(0.5)
-    put_audio(api, "/accounts/5201/calls/C-1/recording", audio)
+    with django_capture_on_commit_callbacks(execute=True):
+        put_audio(api, "/accounts/5201/calls/C-1/recording", audio)
     name = Call.objects.get().recording.name
     response = put_audio(api, "/accounts/5201/calls/C-1/recording", audio)
     assert response.status_code == 200 and response.json()["outcome"] == "unchanged"
@@ -136,9 +137,11 @@ def test_new_recording_replaces_and_deletes_the_old_file_on_commit(
     api, account, django_capture_on_commit_callbacks
 ):
     put(api, "/accounts/5201/calls/C-1", BODY)
-    put_audio(api, "/accounts/5201/calls/C-1/recording", wav_bytes(0.5))
+    with django_capture_on_commit_callbacks(execute=True):
+        put_audio(api, "/accounts/5201/calls/C-1/recording", wav_bytes(0.5))
     old = Call.objects.get().recording
     old_name, storage = old.name, old.storage
+    assert storage.exists(old_name)
     with django_capture_on_commit_callbacks(execute=True):
         response = put_audio(
             api, "/accounts/5201/calls/C-1/recording", b"ID3 not really mp3", "audio/mpeg"

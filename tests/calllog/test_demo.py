@@ -28,8 +28,11 @@ def test_billing_cycle_runs_from_the_20th_to_the_19th():
     assert billing_cycle_start(date(2026, 1, 5)) == date(2025, 12, 20)
 
 
-def test_seed_makes_sixty_days_of_calls_with_playable_recordings_and_is_idempotent(account):
-    seed_calls({5201: account}, random.Random("demo-calls"), io.StringIO())
+def test_seed_makes_sixty_days_of_calls_with_playable_recordings_and_is_idempotent(
+    account, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # as seed_demo commits each
+        seed_calls({5201: account}, random.Random("demo-calls"), io.StringIO())
     calls = Call.objects.for_account(account)
     count = calls.count()
     assert 60 * 5 <= count <= 60 * 20
