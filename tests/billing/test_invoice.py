@@ -49,7 +49,7 @@ def test_invoice_page_reads_like_a_paper_invoice(carol_client, account, invoice,
     assert "1,042.50" in html  # subtotal
     assert "GST" in html and "QST" in html
     # 1042.50 + 52.13 + 103.99
-    assert 'data-testid="invoice-total">1,198.62<' in html
+    assert 'data-testid="invoice-total">$1,198.62<' in html
     assert "15.00" in html  # previous balance: 20 invoiced, 5 paid
     assert "1,213.62" in html  # new balance
     assert settings.SERVICE["billing_phone"] in html
