@@ -104,7 +104,8 @@ def _lower_first(text: str) -> str:
 def field_phrase(field: forms.Field, value: Any, phrase: StrOrPromise | None) -> str:
     """One given field of a filter: its form's phrase, or "label: value"."""
     if isinstance(field, forms.ChoiceField):
-        value = dict((str(k), v) for k, v in field.choices).get(str(value), value)  # type: ignore[misc]
+        choices: Any = field.choices  # a list once the form is built
+        value = {str(key): label for key, label in choices}.get(str(value), value)
     if isinstance(field, forms.BooleanField):
         return str(phrase) if phrase else _lower_first(str(field.label or ""))
     if phrase:
