@@ -188,7 +188,23 @@ def test_the_job_page_leads_back_to_the_filtered_inbox(alice_client, account):
     response = alice_client.get(export_url(account, "pdf", "q=fuite&urgent=1"))
     page = alice_client.get(response["Location"]).content.decode()
     assert f'href="/a/{account.number}/messages/?q=fuite&amp;urgent=1"' in page
-    assert "q=fuite&amp;urgent=1" in page  # the selection, in words
+    description = page.split('data-testid="export-description">')[1].split("<")[0]
+    assert description == "containing “fuite”, urgent only"  # in words
+
+
+def test_the_pdf_says_its_filter_in_words_in_french(alice, account, run_tasks):
+    from tests.conftest import signed_in
+
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client = signed_in(alice)
+    make_message(account, subject="Fuite", urgent=True)
+    query = "from=2026-11-20&to=2026-11-25&urgent=1"
+    download = follow_job(client, client.get(export_url(account, "pdf", query)), run_tasks)
+    content = b"".join(download.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "du 20 au 25 novembre 2026, urgents seulement" in " ".join(text.split())
+    assert "urgent=1" not in text and "from=" not in text
 
 
 def test_every_export_is_in_the_access_log_with_its_filter(alice_client, account):
