@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.words import humanize_key
 
-# What the platform sends with a dispatch or an e-mail case (docs/api.md, "Calls").
+# What the platform sends with a dispatch or an e-mail case (docs/api.md, "A call's details").
 KEYS = {
     "type": _("Type"),
     "channel": _("Channel"),
