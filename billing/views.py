@@ -25,6 +25,7 @@ from portal.exports import render_pdf
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.templatetags.portal import duration
+from portal.words import date_range
 
 HISTORY_PAGE_SIZE = 50
 CALLS_PAGE_SIZE = 200
@@ -184,7 +185,8 @@ def _period(day_range: DayRange) -> str:
 
 
 def _range_detail(day_range: DayRange) -> str:
-    return f"{day_range.start.isoformat()}..{day_range.end.isoformat()}"
+    """The days selected, in words ("from 20 to 25 November 2026")."""
+    return date_range(day_range.start, day_range.end)
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.paginator import Page, Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
+from calllog.details import detail_items
 from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
 from calllog.rollup import call_totals
@@ -24,7 +26,6 @@ from jobs.exports import params_from_query
 from messages_app.models import Message
 from portal import reports
 from portal.background import offer_export
-from portal.fields import Unreadable, depth
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.streaming import stream_file
@@ -34,8 +35,18 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
-    # The list never shows details: they are read on the call's own page only.
-    return exports.filtered(request.account, form).defer("details")
+    # The list never loads details (read on the call's own page only): whether a call
+    # has any, for its "Details" button, is worked out by the database.
+    return (
+        exports.filtered(request.account, form)
+        .defer("details")
+        .annotate(
+            has_details=ExpressionWrapper(
+                Q(details__isnull=False) & ~Q(details={}) & ~Q(details=[]) & ~Q(details=""),
+                output_field=BooleanField(),
+            )
+        )
+    )
 
 
 def _page(request: AccountRequest, calls: CallQuerySet, count: int, number: str | None) -> Page:
@@ -161,7 +172,7 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
             "call": call,
             "message": message,
             "message_url": message_url,
-            "details": _details_items(call.details),
+            "details": detail_items(call.details),
             "back_url": reverse("calllog:list", args=[request.account.number])
             + _back_query(request),
         },
@@ -171,53 +182,6 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
 def _back_query(request: AccountRequest) -> str:
     back = request.GET.get("back", "")
     return back if back.startswith("?") else ""
-
-
-# A transaction's details are shown to this depth and this many rows; what lies beyond
-# is summed up by a placeholder (rows stored before the API bounded them).
-DETAILS_DEPTH = 8
-DETAILS_ROWS = 500
-DETAILS_CHARS = 2000
-
-
-def _details_items(details) -> list[tuple[str, str]]:
-    """The transaction's details as (term, description) pairs, nested values flattened."""
-    if isinstance(details, Unreadable):
-        return [("", str(_("These details are too large to show.")))]
-    if not isinstance(details, dict):
-        return [("", _shown(details))] if details else []
-    items: list[tuple[str, str]] = []
-    _flatten(details, "", 1, items)
-    if len(items) > DETAILS_ROWS:
-        items = items[:DETAILS_ROWS] + [("", str(_("These details are too large to show.")))]
-    return items
-
-
-def _flatten(details: dict, prefix: str, level: int, items: list[tuple[str, str]]) -> None:
-    for key, value in details.items():
-        if len(items) > DETAILS_ROWS:
-            return
-        label = str(key).replace("_", " ").capitalize()
-        label = f"{prefix} · {label}" if prefix else label
-        if isinstance(value, dict) and level < DETAILS_DEPTH:
-            _flatten(value, label, level + 1, items)
-        elif isinstance(value, list):
-            items.append((label, ", ".join(_shown(v) for v in value[:DETAILS_ROWS])))
-        else:
-            items.append((label, _shown(value)))
-
-
-def _shown(value) -> str:
-    """One value as text: nested objects and arrays past the depth shown as "…"."""
-    if value is None:
-        return ""
-    if isinstance(value, dict | list):
-        return "…" if depth(value, 2) > 1 or len(value) > DETAILS_ROWS else _short(str(value))
-    return _short(str(value))
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= DETAILS_CHARS else text[:DETAILS_CHARS] + "…"
 
 
 def recording_filename(call: Call) -> str:
@@ -290,7 +254,10 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
         return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
     calls = _filtered(request, form)
     log_access(
-        request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt} {_query(request)}"
+        request,
+        Action.EXPORTED,
+        object_type="calllog.call",
+        detail=_("%(format)s: %(selection)s") % {"format": fmt, "selection": form.describe()},
     )
 
     def direct() -> HttpResponseBase:
@@ -332,7 +299,7 @@ def email_report(request: AccountRequest) -> HttpResponseBase:
     report = Report(
         kind=lambda fmt: f"calls.{fmt}",
         params=params_from_query(request.GET, form.fields),
-        detail=_query(request),
+        detail=form.describe() if form.is_valid() else "",
     )
     return reports.email_report(
         request,

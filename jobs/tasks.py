@@ -192,8 +192,15 @@ def _email_export(job: ExportJob, kind, export) -> tuple[uuid.UUID | None, objec
     body = _("The file you asked for is attached.")
     if job.description:
         body += "\n\n" + _("Selection: %(selection)s") % {"selection": job.description}
+    subject = _("%(what)s of %(name)s (account %(number)s)") % names
+    if job.description:
+        # The selection in words ("from 20 to 25 November 2026, urgent only").
+        subject = _("%(subject)s, %(selection)s") % {
+            "subject": subject,
+            "selection": job.description,
+        }
     message = EmailMessage(
-        subject=one_line(_("%(what)s of %(name)s (account %(number)s)") % names)[:MAX_SUBJECT],
+        subject=one_line(subject)[:MAX_SUBJECT],
         body=body,
         to=[one_line(job.email_to)],
     )

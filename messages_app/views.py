@@ -197,7 +197,12 @@ def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
-    log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
+    log_access(
+        request,
+        "exported",
+        object_type=OBJECT_TYPE,
+        detail=_("%(format)s: %(selection)s") % {"format": fmt, "selection": detail},
+    )
     return offer_export(
         request,
         selected,

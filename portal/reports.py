@@ -105,5 +105,9 @@ def email_report(
             ),
         )
         return page(form)
-    log(f"{fmt} to {to}: {report.detail}" if report.detail else f"{fmt} to {to}")
+    names = {"format": fmt, "email": to, "selection": report.detail}
+    if report.detail:
+        log(_("%(format)s to %(email)s: %(selection)s") % names)
+    else:
+        log(_("%(format)s to %(email)s") % names)
     return answer

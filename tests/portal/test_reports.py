@@ -171,7 +171,7 @@ def test_the_exact_repro_account_a_newline_b_messages_report(
     assert response.status_code == 302
     run_tasks()
     (sent,) = mail.outbox
-    assert sent.subject == "Messages (Excel) of A B (account 5201)"
+    assert sent.subject == "Messages (Excel) of A B (account 5201), every date"
     assert sent.message().as_string().count("Subject:") == 1
     (filename, content, _mimetype) = sent.attachments[0]
     rows = list(load_workbook(io.BytesIO(content), read_only=True).active.values)
