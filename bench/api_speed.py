@@ -45,9 +45,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    account, _outcome = write_account(
-        9901, AccountIn(name="Bench API", billing_number="BENCH-API")
-    )
+    account, _outcome = write_account(9901, AccountIn(name="Bench API", billing_number="BENCH-API"))
     connection.close()
     print(f"Machine: {bench.machine()}")
     port = bench.free_port()
