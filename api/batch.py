@@ -105,13 +105,15 @@ def api_root() -> str:
     return reverse("api:api-root")
 
 
-def resolve_operation(path: str):
+def resolve_operation(path: str, root: str | None = None):
+    """The operation's path, query and view; `root` is api_root(), if the caller has it."""
+    root = root or api_root()
     split = urlsplit(path)
     if split.scheme or split.netloc:
         raise OperationRefused(400, "Give the path only, e.g. /api/v1/accounts/5201.", "path")
     local_path = unquote(split.path)
-    if not local_path.startswith(api_root()):
-        raise OperationRefused(400, f"The path must start with {api_root()}.", "path")
+    if not local_path.startswith(root):
+        raise OperationRefused(400, f"The path must start with {root}.", "path")
     try:
         match = resolve(local_path)
     except Resolver404 as error:
@@ -222,12 +224,12 @@ def register_set_writer(
     set_writers[(method, url_name)] = SetWriter(schema, write)
 
 
-def _set_based(operation: OperationIn) -> tuple[SetWriter, AccountWrite] | None:
+def _set_based(operation: OperationIn, root: str) -> tuple[SetWriter, AccountWrite] | None:
     """The operation's set writer and its validated write, or None when it must run
     alone (it is not a registered write, or its body or path would be refused: running
     alone then gives the direct request's answer)."""
     try:
-        path, _query, match = resolve_operation(operation.path)
+        _path, _query, match = resolve_operation(operation.path, root)
     except OperationRefused:
         return None
     writer = set_writers.get((operation.method, match.url_name or ""))
@@ -302,7 +304,8 @@ def _with_accounts(writes: Sequence[tuple[SetWriter, AccountWrite]]) -> int:
 )
 def batch(request: HttpRequest, payload: BatchIn):
     operations = payload.operations
-    together = [_set_based(operation) for operation in operations]
+    root = api_root()
+    together = [_set_based(operation, root) for operation in operations]
     results: list[dict] = []
     with transaction.atomic():
         index = 0

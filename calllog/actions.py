@@ -150,7 +150,7 @@ def _insert_calls(
         for (account_id, external_id), fields in values.items()
     }
     inserted = insert_ignoring_conflicts(
-        list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
+        Call, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
     )
     created = {}
     for pk, account_id, external_id in inserted:

@@ -79,7 +79,7 @@ def add_events(message: Message, events: Iterable) -> int:
     return len(to_add)
 
 
-def _acknowledged_by_the_platform(message: Message, added: list[MessageEvent]) -> None:
+def _acknowledged_by_the_platform(message: Message, added: Sequence[Any]) -> None:
     """An "acknowledged" event from the platform acknowledges the message, if nobody had."""
     if _acknowledge_in_memory(message, added):
         Message.objects.filter(pk=message.pk, acknowledged_at__isnull=True).update(
@@ -87,10 +87,11 @@ def _acknowledged_by_the_platform(message: Message, added: list[MessageEvent]) -
         )
 
 
-def _acknowledge_in_memory(message: Message, added: list[MessageEvent]) -> bool:
-    """The rule: the earliest "acknowledged" event among those just added acknowledges the
-    message if nobody had (its target names who, else its detail). Sets the fields on
-    `message` and returns whether it did; the caller writes them."""
+def _acknowledge_in_memory(message: Message, added: Sequence[Any]) -> bool:
+    """The rule: the earliest "acknowledged" event among those just added (EventIn,
+    EventData or MessageEvent) acknowledges the message if nobody had (its target names
+    who, else its detail). Sets the fields on `message` and returns whether it did; the
+    caller writes them."""
     acks = sorted(
         (event for event in added if event.kind == MessageEvent.Kind.ACKNOWLEDGED),
         key=lambda event: event.at,
@@ -243,7 +244,7 @@ def _insert_messages(
         message.search_text = message.build_search_text()
         new[(account_id, external_id)] = message
     inserted = insert_ignoring_conflicts(
-        list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
+        Message, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
     )
     created = {}
     for pk, account_id, external_id in inserted:
@@ -268,11 +269,11 @@ def _unique_events(events: Iterable) -> dict[str, Any]:
 
 def _add_events_of(
     writes: Sequence[tuple[Account, str, Any]], rows: dict[ExternalKey, Message]
-) -> list[list[MessageEvent]]:
+) -> list[list[Any]]:
     """Insert every event of the writes that its message does not hold yet, in one
     statement; returns the events each write added (an event sent by two writes of one
     message counts for the first)."""
-    candidates: list[tuple[int, MessageEvent]] = []
+    candidates: list[tuple[int, Any, dict[str, Any]]] = []
     seen: set[tuple[int, str]] = set()
     for index, (account, external_id, data) in enumerate(writes):
         message = rows[(account.pk, external_id)]
@@ -280,26 +281,27 @@ def _add_events_of(
             if (message.pk, fingerprint) in seen:
                 continue
             seen.add((message.pk, fingerprint))
-            new = MessageEvent(
-                account_id=message.account_id,
-                message=message,
-                at=event.at,
-                kind=event.kind,
-                target=event.target,
-                detail=event.detail,
-                fingerprint=fingerprint,
-            )
-            candidates.append((index, new))
+            row = {
+                "account_id": message.account_id,
+                "message_id": message.pk,
+                "at": event.at,
+                "kind": event.kind,
+                "target": event.target,
+                "detail": event.detail,
+                "fingerprint": fingerprint,
+            }
+            candidates.append((index, event, row))
     inserted = set(
         insert_ignoring_conflicts(
-            [event for _index, event in candidates],
+            MessageEvent,
+            [row for _index, _event, row in candidates],
             ["message", "fingerprint"],
             ["message", "fingerprint"],
         )
     )
-    added: list[list[MessageEvent]] = [[] for _write in writes]
-    for index, event in candidates:
-        if (event.message_id, event.fingerprint) in inserted:
+    added: list[list[Any]] = [[] for _write in writes]
+    for index, event, row in candidates:
+        if (row["message_id"], row["fingerprint"]) in inserted:
             added[index].append(event)
     return added
 
@@ -307,7 +309,7 @@ def _add_events_of(
 def _acknowledgements(
     writes: Sequence[tuple[Account, str, Any]],
     rows: dict[ExternalKey, Message],
-    added: list[list[MessageEvent]],
+    added: list[list[Any]],
 ) -> set[ExternalKey]:
     """Apply _acknowledged_by_the_platform's rule write after write, in memory; returns
     the keys of the messages it acknowledged (to be written)."""

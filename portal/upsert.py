@@ -8,7 +8,8 @@ leave exactly one row and report "created" once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -40,13 +41,10 @@ def upsert[M: models.Model](
 
 
 # Set-based writes by (account, external_id): what a batch of the API writes in a few
-# statements, whatever its size (docs/api.md, "Batch"). Each helper is one statement (or
-# one per MAX_PARAMETERS values) and runs inside the caller's transaction.
+# statements, whatever its size (docs/api.md, "Batch"). Each helper is one statement and
+# runs inside the caller's transaction.
 
 type ExternalKey = tuple[int, str]  # (account_id, external_id)
-
-# PostgreSQL takes at most 65,535 parameters in one statement.
-MAX_PARAMETERS = 60_000
 
 
 def _insert_columns(model: type[models.Model]) -> list[models.Field]:
@@ -74,42 +72,6 @@ def lock_by_external_id[M: models.Model](
     return {(row.account_id, row.external_id): row for row in rows}  # type: ignore[attr-defined]
 
 
-def insert_ignoring_conflicts(
-    objs: Sequence[models.Model], conflict: Sequence[str], returning: Sequence[str]
-) -> list[tuple]:
-    """INSERT the objects, skipping those whose `conflict` columns match a row (stored or
-    inserted at the same moment by another transaction, once it commits); returns the
-    `returning` columns of the rows actually inserted, in the objects' order."""
-    if not objs:
-        return []
-    model = type(objs[0])
-    quote = connection.ops.quote_name
-    columns = _insert_columns(model)
-    names = ", ".join(quote(field.column) for field in columns)
-    on = ", ".join(quote(model._meta.get_field(name).column) for name in conflict)
-    back = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
-    table = quote(model._meta.db_table)
-    per_statement = max(1, MAX_PARAMETERS // len(columns))
-    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params = [
-                field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-                for obj in chunk
-                for field in columns
-            ]
-            values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608 (names only)
-                f"ON CONFLICT ({on}) DO NOTHING RETURNING {back}",
-                params,
-            )
-            found.extend(cursor.fetchall())
-    return found
-
-
 def _cast(field: models.Field) -> str:
     db_type = field.db_type(connection) or "text"
     # An explicit cast to varchar(n) would cut a longer text silently (and one to
@@ -120,40 +82,96 @@ def _cast(field: models.Field) -> str:
     return db_type.split("(")[0] if db_type.startswith("numeric") else db_type
 
 
+def _arrays(
+    rows: Sequence[models.Model | Mapping[str, Any]],
+    fields: Sequence[models.Field],
+    *,
+    add: bool,
+) -> tuple[list[str], list[str], list[list]]:
+    """One array per column (`unnest(%s::type[], ...)`): a statement of a few
+    parameters, whatever the number of rows. A row is a model instance or a mapping of
+    attribute names (a missing one takes the field's default). Returns the array types,
+    the expression that reads each column from the unnested row, and the arrays."""
+    types, reads, arrays = [], [], []
+    for index, field in enumerate(fields):
+        values = [_value(row, field, add) for row in rows]
+        if isinstance(field, models.JSONField):
+            # As text, parsed by PostgreSQL: an array of JSON documents is not adapted.
+            types.append("text")
+            reads.append(f"c{index}::jsonb")
+            arrays.append(
+                [
+                    None if value is None else json.dumps(value, cls=field.encoder)
+                    for value in values
+                ]
+            )
+            continue
+        types.append(_cast(field))
+        reads.append(f"c{index}")
+        arrays.append([field.get_db_prep_save(value, connection) for value in values])
+    return types, reads, arrays
+
+
+def _value(row: models.Model | Mapping[str, Any], field: models.Field, add: bool) -> Any:
+    if isinstance(row, Mapping):
+        return row[field.attname] if field.attname in row else field.get_default()
+    return field.pre_save(row, add) if add else getattr(row, field.attname)
+
+
+def _unnest(types: Sequence[str]) -> str:
+    arrays = ", ".join(f"%s::{cast}[]" for cast in types)
+    names = ", ".join(f"c{index}" for index in range(len(types)))
+    return f"unnest({arrays}) AS v({names})"
+
+
+def insert_ignoring_conflicts(
+    model: type[models.Model],
+    objs: Sequence[models.Model | Mapping[str, Any]],
+    conflict: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """INSERT the rows (instances, or mappings of attribute names) in one statement,
+    skipping those whose `conflict` columns match a row (stored, or inserted at the same
+    moment by another transaction once it commits); returns the `returning` columns of
+    the rows actually inserted."""
+    if not objs:
+        return []
+    quote = connection.ops.quote_name
+    columns = _insert_columns(model)
+    types, reads, arrays = _arrays(objs, columns, add=True)
+    names = ", ".join(quote(field.column) for field in columns)
+    on = ", ".join(quote(model._meta.get_field(name).column) for name in conflict)
+    back = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {', '.join(reads)} "  # noqa: S608 (names)
+            f"FROM {_unnest(types)} ON CONFLICT ({on}) DO NOTHING RETURNING {back}",
+            arrays,
+        )
+        return cursor.fetchall()
+
+
 def update_rows(objs: Sequence[models.Model], field_names: Sequence[str]) -> None:
-    """UPDATE these rows' `field_names` to the objects' values: one statement (UPDATE ...
-    FROM VALUES) for any number of rows, where bulk_update's CASE grows with the rows."""
+    """UPDATE these rows' `field_names` to the objects' values in one statement
+    (UPDATE ... FROM unnest(...)), where bulk_update's CASE grows with the rows."""
     if not objs or not field_names:
         return
     model = type(objs[0])
     quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in field_names]
     pk = model._meta.pk
+    fields = [pk, *(model._meta.get_field(name) for name in field_names)]
+    types, reads, arrays = _arrays(objs, fields, add=False)
     table = quote(model._meta.db_table)
-    aliases = ["pk", *(f"v{index}" for index in range(len(fields)))]
-    casts = [_cast(pk), *(_cast(field) for field in fields)]
-    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
     assignments = ", ".join(
-        f"{quote(field.column)} = v.{alias}"
-        for field, alias in zip(fields, aliases[1:], strict=True)
+        f"{quote(field.column)} = {read}" for field, read in zip(fields[1:], reads[1:], strict=True)
     )
-    per_statement = max(1, MAX_PARAMETERS // len(aliases))
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            chunk = objs[start : start + per_statement]
-            params = []
-            for obj in chunk:
-                params.append(obj.pk)
-                params.extend(
-                    field.get_db_prep_save(getattr(obj, field.attname), connection)
-                    for field in fields
-                )
-            values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) "  # noqa: S608
-                f"AS v({', '.join(aliases)}) WHERE {table}.{quote(pk.column)} = v.pk",
-                params,
-            )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {_unnest(types)} "  # noqa: S608 (names)
+            f"WHERE {table}.{quote(pk.column)} = v.c0",
+            arrays,
+        )
 
 
 def plan_writes(
