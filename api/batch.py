@@ -196,6 +196,12 @@ class AccountWrite:
     payload: Any
     account: Account | None = None
 
+    def found(self) -> Account:
+        """The account, which the batch finds before a set writer is given the write."""
+        if self.account is None:
+            raise LookupError(f"No account {self.number} was looked up.")
+        return self.account
+
 
 @dataclass(frozen=True)
 class SetWriter:
@@ -245,7 +251,7 @@ def _set_based(operation: OperationIn, root: str) -> tuple[SetWriter, AccountWri
         return None
     try:
         payload = writer.schema.model_validate(operation.body)
-    except ValueError:  # pydantic's ValidationError, answered by the view itself
+    except Exception:  # noqa: BLE001 (refused: the view, run alone, answers why)
         return None
     return writer, AccountWrite(int(number), external_id, payload)
 

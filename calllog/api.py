@@ -35,7 +35,7 @@ def put_call(request: HttpRequest, number: int, external_id: ExternalId, payload
 
 def put_calls(writes: list[AccountWrite]) -> list[tuple[int, dict]]:
     """Many PUTs of a batch at once (api/batch.py): put_call's answers, in order."""
-    written = write_calls([(write.account, write.external_id, write.payload) for write in writes])
+    written = write_calls([(write.found(), write.external_id, write.payload) for write in writes])
     return [
         (
             status_of(outcome),

@@ -101,7 +101,7 @@ def put_message(request, number: int, external_id: str, payload: MessageIn):
 def put_messages(writes: list[AccountWrite]) -> list[tuple[int, dict]]:
     """Many PUTs of a batch at once (api/batch.py): put_message's answers, in order."""
     written = write_messages(
-        [(write.account, write.external_id, write.payload) for write in writes]
+        [(write.found(), write.external_id, write.payload) for write in writes]
     )
     return [
         (

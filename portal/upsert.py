@@ -72,6 +72,17 @@ def lock_by_external_id[M: models.Model](
     return {(row.account_id, row.external_id): row for row in rows}  # type: ignore[attr-defined]
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column.")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    return connection.ops.quote_name(str(field.column))
+
+
 def _cast(field: models.Field) -> str:
     db_type = field.db_type(connection) or "text"
     # An explicit cast to varchar(n) would cut a longer text silently (and one to
@@ -139,9 +150,9 @@ def insert_ignoring_conflicts(
     quote = connection.ops.quote_name
     columns = _insert_columns(model)
     types, reads, arrays = _arrays(objs, columns, add=True)
-    names = ", ".join(quote(field.column) for field in columns)
-    on = ", ".join(quote(model._meta.get_field(name).column) for name in conflict)
-    back = ", ".join(quote(model._meta.get_field(name).column) for name in returning)
+    names = ", ".join(_column(field) for field in columns)
+    on = ", ".join(_column(_field(model, name)) for name in conflict)
+    back = ", ".join(_column(_field(model, name)) for name in returning)
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -159,17 +170,17 @@ def update_rows(objs: Sequence[models.Model], field_names: Sequence[str]) -> Non
         return
     model = type(objs[0])
     quote = connection.ops.quote_name
-    pk = model._meta.pk
-    fields = [pk, *(model._meta.get_field(name) for name in field_names)]
+    pk = _field(model, "pk")
+    fields = [pk, *(_field(model, name) for name in field_names)]
     types, reads, arrays = _arrays(objs, fields, add=False)
     table = quote(model._meta.db_table)
     assignments = ", ".join(
-        f"{quote(field.column)} = {read}" for field, read in zip(fields[1:], reads[1:], strict=True)
+        f"{_column(field)} = {read}" for field, read in zip(fields[1:], reads[1:], strict=True)
     )
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM {_unnest(types)} "  # noqa: S608 (names)
-            f"WHERE {table}.{quote(pk.column)} = v.c0",
+            f"WHERE {table}.{_column(pk)} = v.c0",
             arrays,
         )
 
