@@ -11,7 +11,7 @@ DEMO_ENV := DJANGO_DEBUG=true DATABASE_URL=$(DEMO_DATABASE_URL)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test e2e lint format venv messages bench bench-pdf clean lock
+.PHONY: demo test e2e lint format venv messages bench bench-api bench-pdf clean lock
 
 # The virtualenv is rebuilt when the lock changes. requirements-dev.lock is the
 # production lock (requirements.lock, what the Docker image installs) plus the
@@ -62,6 +62,10 @@ format: venv
 
 bench: venv locale/fr/LC_MESSAGES/django.mo
 	PY=$(PY) scripts/with-postgres.sh $(PY) bench/run.py
+
+# The platform API alone (single and batch PUTs), in a small database of its own: seconds.
+bench-api: venv
+	PY=$(PY) scripts/with-postgres.sh $(PY) bench/api_speed.py
 
 # The whole inbox as one PDF on the worker (25,000 messages): time and peak memory.
 bench-pdf: venv locale/fr/LC_MESSAGES/django.mo

@@ -1,10 +1,21 @@
 """POST /api/v1/batch: up to 1,000 writes in one transaction, all or none.
 
-Each operation is dispatched to the very view a direct request to its path reaches
-(django.urls.resolve), on an internal request that carries the batch's Authorization,
-so validation, auth and answers are the same. The operations run in order, each in a
-savepoint of the batch's transaction; the first one that answers 400 or more stops the
-batch and rolls everything back:
+The operations take effect in order, as if each were sent alone: the first one that
+answers 400 or more stops the batch and rolls everything back. Two ways to run one:
+
+- set-based: the writes a section registers (`register_set_writer`: the PUTs of messages
+  and calls) are validated first with the view's own body schema; a run of consecutive
+  valid ones is then written together, a few statements for the whole run whatever its
+  size (messages_app.actions.write_messages, calllog.actions.write_calls), with the same
+  rows, events, rollups, outcomes and answers as one after the other;
+- one by one: any other operation, and any that the set-based way does not take (a body
+  its schema refuses, an unknown account, an odd path), is dispatched to the very view a
+  direct request to its path reaches (django.urls.resolve), on an internal request that
+  carries the batch's Authorization, so its validation, auth and answer are the direct
+  request's. A run the database refuses (a value out of range) is rolled back to its
+  savepoint and replayed this way, to answer which operation failed and why.
+
+What it answers:
 
     200 {"applied": true, "results": [{"status": 201, "body": {...}}, ...]}
     400 {"applied": false, "failed": 2, "errors": [{"field": "operations.2.name", ...}],
@@ -17,18 +28,26 @@ recording upload (raw audio) is not a batch operation.
 from __future__ import annotations
 
 import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve, reverse
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from accounts.models import Account
+from api.accounts import MAX_ACCOUNT_NUMBER
 from api.errors import error_response
 from api.schemas import ErrorItem, StrictSchema
+
+logger = logging.getLogger("api")
 
 MAX_OPERATIONS = 1000
 
@@ -86,13 +105,15 @@ def api_root() -> str:
     return reverse("api:api-root")
 
 
-def resolve_operation(path: str):
+def resolve_operation(path: str, root: str | None = None):
+    """The operation's path, query and view; `root` is api_root(), if the caller has it."""
+    root = root or api_root()
     split = urlsplit(path)
     if split.scheme or split.netloc:
         raise OperationRefused(400, "Give the path only, e.g. /api/v1/accounts/5201.", "path")
     local_path = unquote(split.path)
-    if not local_path.startswith(api_root()):
-        raise OperationRefused(400, f"The path must start with {api_root()}.", "path")
+    if not local_path.startswith(root):
+        raise OperationRefused(400, f"The path must start with {root}.", "path")
     try:
         match = resolve(local_path)
     except Resolver404 as error:
@@ -165,6 +186,122 @@ def _body_of(response: HttpResponse) -> Any:
     return response.content.decode("utf-8", "replace")
 
 
+@dataclass
+class AccountWrite:
+    """An operation a set writer takes: a PUT of one object of an account, its body
+    already validated by the view's schema."""
+
+    number: int
+    external_id: str
+    payload: Any
+    account: Account | None = None
+
+    def found(self) -> Account:
+        """The account, which the batch finds before a set writer is given the write."""
+        if self.account is None:
+            raise LookupError(f"No account {self.number} was looked up.")
+        return self.account
+
+
+@dataclass(frozen=True)
+class SetWriter:
+    """How a section writes many operations of one endpoint at once.
+
+    `schema` is the endpoint's body schema; `write` takes the operations (their accounts
+    found) in order and answers each as the view would, (status, body), in the same
+    transaction, exactly as if they had been sent one after the other."""
+
+    schema: type[StrictSchema]
+    write: Callable[[list[AccountWrite]], list[tuple[int, Any]]]
+
+
+# (method, URL name of the endpoint) -> its set writer.
+set_writers: dict[tuple[str, str], SetWriter] = {}
+
+
+def register_set_writer(
+    method: str,
+    url_name: str,
+    schema: type[StrictSchema],
+    write: Callable[[list[AccountWrite]], list[tuple[int, Any]]],
+) -> None:
+    """Let a batch write this endpoint's operations together (its `api.py` calls this).
+    The endpoint's path is /accounts/{number}/<...>/{external_id}."""
+    set_writers[(method, url_name)] = SetWriter(schema, write)
+
+
+def _set_based(operation: OperationIn, root: str) -> tuple[SetWriter, AccountWrite] | None:
+    """The operation's set writer and its validated write, or None when it must run
+    alone (it is not a registered write, or its body or path would be refused: running
+    alone then gives the direct request's answer)."""
+    try:
+        _path, _query, match = resolve_operation(operation.path, root)
+    except OperationRefused:
+        return None
+    writer = set_writers.get((operation.method, match.url_name or ""))
+    number, external_id = match.kwargs.get("number", ""), match.kwargs.get("external_id", "")
+    if (
+        writer is None
+        or match.namespace != "api"
+        or operation.body is None
+        or not (number.isascii() and number.isdigit())
+        or not 0 < int(number) <= MAX_ACCOUNT_NUMBER
+        or not 1 <= len(external_id) <= 64
+    ):
+        return None
+    try:
+        payload = writer.schema.model_validate(operation.body)
+    except Exception:  # noqa: BLE001 (refused: the view, run alone, answers why)
+        return None
+    return writer, AccountWrite(int(number), external_id, payload)
+
+
+def _run_together(
+    outer: HttpRequest,
+    operations: Sequence[OperationIn],
+    writes: Sequence[tuple[SetWriter, AccountWrite]],
+) -> list[tuple[int, Any]]:
+    """Write consecutive set-based operations together, each writer's at once (writes of
+    different endpoints of a run do not touch the same rows); answers each in order."""
+    answers: list[tuple[int, Any]] = [(500, None)] * len(writes)
+    by_writer: dict[SetWriter, list[int]] = defaultdict(list)
+    for position, (writer, _write) in enumerate(writes):
+        by_writer[writer].append(position)
+    try:
+        with transaction.atomic():
+            for writer, positions in by_writer.items():
+                written = writer.write([writes[position][1] for position in positions])
+                for position, answer in zip(positions, written, strict=True):
+                    answers[position] = answer
+        return answers
+    except DatabaseError as error:
+        # A value the database refuses (out of range, a NUL character...): the run is
+        # rolled back; replayed one by one, the failing operation answers as alone.
+        logger.info("API batch run refused by the database, replayed one by one: %s", error)
+    answers = []
+    for operation in operations:
+        status, body = run_operation(outer, operation)
+        answers.append((status, body))
+        if status >= 400:
+            break
+    return answers
+
+
+def _with_accounts(writes: Sequence[tuple[SetWriter, AccountWrite]]) -> int:
+    """Find the accounts of these writes (one query); returns how many of the first
+    ones have theirs (the next one names an unknown account and must run alone)."""
+    numbers = {write.number for _writer, write in writes}
+    accounts = {
+        account.number: account
+        for account in Account.objects.filter(number__in=numbers).select_related("billing_account")
+    }
+    for position, (_writer, write) in enumerate(writes):
+        write.account = accounts.get(write.number)
+        if write.account is None:
+            return position
+    return len(writes)
+
+
 @router.post(
     "/batch",
     response={200: BatchOut, 400: BatchRefusedOut, 500: BatchRefusedOut},
@@ -172,14 +309,33 @@ def _body_of(response: HttpResponse) -> Any:
     summary="Apply up to 1,000 operations in one transaction, all or none",
 )
 def batch(request: HttpRequest, payload: BatchIn):
+    operations = payload.operations
+    root = api_root()
+    together = [_set_based(operation, root) for operation in operations]
     results: list[dict] = []
     with transaction.atomic():
-        for index, operation in enumerate(payload.operations):
-            status, body = run_operation(request, operation)
-            results.append({"status": status, "body": body})
-            if status >= 400:
-                transaction.set_rollback(True)
-                return _refused(index, status, body, results)
+        index = 0
+        while index < len(operations):
+            end = index
+            while end < len(operations) and together[end] is not None:
+                end += 1
+            if end == index:  # this operation runs alone
+                answers = [run_operation(request, operations[index])]
+            else:
+                run = [write for write in together[index:end] if write is not None]
+                found = _with_accounts(run)
+                if found < len(run):  # an unknown account: that operation runs alone
+                    together[index + found] = None
+                    end = index + found
+                    if found == 0:
+                        continue
+                answers = _run_together(request, operations[index:end], run[:found])
+            for status, body in answers:
+                results.append({"status": status, "body": body})
+                if status >= 400:
+                    transaction.set_rollback(True)
+                    return _refused(len(results) - 1, status, body, results)
+            index += len(answers)
     return Status(200, {"applied": True, "results": results})
 
 

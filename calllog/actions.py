@@ -8,7 +8,9 @@ import io
 import logging
 import uuid
 import wave
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,7 +22,14 @@ from calllog.models import Call, recording_path, recordings_storage
 from calllog.schemas import CallIn
 from portal.retention import delete_in_batches
 from portal.storage_sweep import files_older_than, move
-from portal.upsert import Outcome, upsert
+from portal.upsert import (
+    ExternalKey,
+    Outcome,
+    insert_ignoring_conflicts,
+    lock_by_external_id,
+    plan_writes,
+    update_rows,
+)
 
 # The recording types the platform may send, and the file extension each is stored with.
 logger = logging.getLogger("calllog")
@@ -33,12 +42,34 @@ RECORDING_TYPES = {
 }
 
 
-def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, Outcome]:
-    """Create or replace a call by its platform id; the recording is left as it is.
+# The call's fields a PUT replaces (the recording is left as it is).
+CALL_VALUES = (
+    "started_at",
+    "direction",
+    "kind",
+    "caller_number",
+    "caller_name",
+    "dialed_number",
+    "agent",
+    "description",
+    "message_external_id",
+    "duration_s",
+    "busy",
+    "queued_s",
+    "assigned_s",
+    "answered_s",
+    "work_s",
+    "hold_s",
+    "patch_s",
+    "details",
+    "billing_units",
+    "invoice_number",
+)
 
-    The statistics rollup follows in the same transaction (calllog/observers.py)."""
+
+def call_values(data: CallIn) -> dict[str, Any]:
     billing = data.billing
-    values = {
+    return {
         "started_at": data.started_at,
         "direction": data.direction,
         "kind": data.kind,
@@ -60,11 +91,82 @@ def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, 
         "billing_units": billing.units if billing else None,
         "invoice_number": billing.invoice_number if billing else "",
     }
-    with transaction.atomic():
-        written = observers.writing(account, external_id)
-        call, outcome = upsert(Call, {"account": account, "external_id": external_id}, values)
-        written(call)
-        return call, outcome
+
+
+def write_call(account: Account, external_id: str, data: CallIn) -> tuple[Call, Outcome]:
+    """Create or replace a call by its platform id; the recording is left as it is.
+
+    The statistics rollup follows in the same transaction (calllog/observers.py)."""
+    return write_calls([(account, external_id, data)])[0]
+
+
+def write_calls(writes: Sequence[tuple[Account, str, CallIn]]) -> list[tuple[Call, Outcome]]:
+    """write_call for many calls at once (a batch of the API), in a few statements
+    whatever their number: the same rows, outcomes and rollups as calling write_call for
+    each in order, in one transaction. The observers (the statistics rollup) are told
+    once, of every key; the stored calls are locked in one query, each write's outcome
+    worked out in order in memory (portal.upsert.plan_writes), the new calls inserted in
+    one statement and the changed ones updated in another (the daily totals, CallDay,
+    follow through their statement-level triggers)."""
+    keyed = [
+        ((account.pk, external_id), call_values(data)) for account, external_id, data in writes
+    ]
+    accounts = {account.pk: account for account, _external_id, _data in writes}
+    unique = list(
+        {
+            (account.pk, external_id): (account, external_id) for account, external_id, _d in writes
+        }.values()
+    )
+    with transaction.atomic(savepoint=False):
+        written = observers.writing(unique)
+        rows = lock_by_external_id(Call, [key for key, _values in keyed])
+        outcomes, finals = plan_writes(keyed, _stored_values(rows))
+        stored_keys = set(rows)
+        missing = {key: finals[key] for key in finals if key not in rows}
+        if missing:
+            created = _insert_calls(accounts, missing)
+            lost = [key for key in missing if key not in created]
+            if lost:  # created by another request meanwhile: now a stored call
+                rows |= lock_by_external_id(Call, lost)
+                stored_keys = set(rows)
+                outcomes, finals = plan_writes(keyed, _stored_values(rows))
+            rows |= created
+        stored = _stored_values({key: rows[key] for key in stored_keys})
+        changed = [key for key in sorted(stored_keys) if finals[key] != stored[key]]
+        for key in changed:
+            for name, value in finals[key].items():
+                setattr(rows[key], name, value)
+        update_rows([rows[key] for key in changed], CALL_VALUES)
+        written([rows[key] for key in finals])
+    return [(rows[key], outcome) for (key, _values), outcome in zip(keyed, outcomes, strict=True)]
+
+
+def _stored_values(rows: dict[ExternalKey, Call]) -> dict[ExternalKey, dict[str, Any]]:
+    return {key: {name: getattr(row, name) for name in CALL_VALUES} for key, row in rows.items()}
+
+
+def _insert_calls(
+    accounts: dict[int, Account], values: dict[ExternalKey, dict[str, Any]]
+) -> dict[ExternalKey, Call]:
+    """Insert these new calls; returns those inserted (not those another request
+    inserted first), with their ids."""
+    new = {
+        (account_id, external_id): Call(
+            account=accounts[account_id], external_id=external_id, **fields
+        )
+        for (account_id, external_id), fields in values.items()
+    }
+    inserted = insert_ignoring_conflicts(
+        Call, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
+    )
+    created = {}
+    for pk, account_id, external_id in inserted:
+        call = new[(account_id, external_id)]
+        call.pk = pk
+        call._state.adding = False
+        call._state.db = "default"
+        created[(account_id, external_id)] = call
+    return created
 
 
 def audio_duration(content: bytes, content_type: str) -> float | None:

@@ -7,9 +7,10 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from api.accounts import account_or_404, status_of
+from api.batch import AccountWrite, register_set_writer
 from api.errors import ApiError, bad_request
 from api.schemas import ExternalId, Written
-from calllog.actions import RECORDING_TYPES, attach_recording, write_call
+from calllog.actions import RECORDING_TYPES, attach_recording, write_call, write_calls
 from calllog.models import Call
 from calllog.schemas import CallIn, RecordingOut
 from portal.upsert import Outcome
@@ -30,6 +31,21 @@ def put_call(request: HttpRequest, number: int, external_id: ExternalId, payload
             "outcome": outcome.value,
         },
     )
+
+
+def put_calls(writes: list[AccountWrite]) -> list[tuple[int, dict]]:
+    """Many PUTs of a batch at once (api/batch.py): put_call's answers, in order."""
+    written = write_calls([(write.found(), write.external_id, write.payload) for write in writes])
+    return [
+        (
+            status_of(outcome),
+            {"external_id": call.external_id, "id": call.pk, "outcome": outcome.value},
+        )
+        for call, outcome in written
+    ]
+
+
+register_set_writer("PUT", "put_call", CallIn, put_calls)
 
 
 @router.put(

@@ -7,16 +7,16 @@ statistics depend on the calls, never the other way round).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from accounts.models import Account
     from calllog.models import Call
 
-# Told before a call is created or replaced: (account, external_id) -> the function to
-# call with the call once it is written.
-type WriteObserver = Callable[[Account, str], Callable[[Call], None]]
+# Told before calls are created or replaced: their (account, external_id), each once ->
+# the function to call with the calls once they are written (one per key, as stored).
+type WriteObserver = Callable[[Sequence[tuple[Account, str]]], Callable[[Sequence[Call]], None]]
 # Told before calls are deleted: (their ids).
 type DeleteObserver = Callable[[list[int]], None]
 
@@ -32,13 +32,14 @@ def observe(*, write: WriteObserver, delete: DeleteObserver) -> None:
         delete_observers.append(delete)
 
 
-def writing(account: Account, external_id: str) -> Callable[[Call], None]:
-    """Tell the observers a call is about to be written; call the result with the call."""
-    afters = [observer(account, external_id) for observer in write_observers]
+def writing(keys: Sequence[tuple[Account, str]]) -> Callable[[Sequence[Call]], None]:
+    """Tell the observers these calls are about to be written (one or a batch's, each key
+    once); call the result with the calls once written."""
+    afters = [observer(keys) for observer in write_observers]
 
-    def written(call: Call) -> None:
+    def written(calls: Sequence[Call]) -> None:
         for after in afters:
-            after(call)
+            after(calls)
 
     return written
 

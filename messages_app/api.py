@@ -13,9 +13,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from api.accounts import account_or_404, status_of
+from api.batch import AccountWrite, register_set_writer
 from api.errors import bad_request
 from api.schemas import Instant, LongText, StrictSchema, Text, Written
-from messages_app.actions import append_events, write_message
+from messages_app.actions import append_events, write_message, write_messages
 from messages_app.models import Message, MessageEvent
 
 router = Router(tags=["messages"])
@@ -95,6 +96,28 @@ def put_message(request, number: int, external_id: str, payload: MessageIn):
             "events_added": added,
         },
     )
+
+
+def put_messages(writes: list[AccountWrite]) -> list[tuple[int, dict]]:
+    """Many PUTs of a batch at once (api/batch.py): put_message's answers, in order."""
+    written = write_messages(
+        [(write.found(), write.external_id, write.payload) for write in writes]
+    )
+    return [
+        (
+            status_of(outcome),
+            {
+                "external_id": message.external_id,
+                "id": message.pk,
+                "outcome": outcome.value,
+                "events_added": added,
+            },
+        )
+        for message, outcome, added in written
+    ]
+
+
+register_set_writer("PUT", "put_message", MessageIn, put_messages)
 
 
 @router.post(

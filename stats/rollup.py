@@ -23,11 +23,13 @@ A day is the call's local calendar day and a weekday that day's, in the zone its
 account had when the call was written.
 
 Who keeps it exact, each in the transaction of the write:
-- calllog.actions.write_call (the API and the demo), through calllog/observers.py (the
-  call log does not import the statistics) and `follow_write`: `before_write` locks the
-  account row (writes of one account's calls, and a change of its zone, take turns) and
-  reads the call's old fields; `after_write` takes the old call out of its cells and puts
-  the new one in, as increments (INSERT ... ON CONFLICT DO UPDATE SET n = n + ...);
+- calllog.actions.write_calls (the API, its batch and the demo), through
+  calllog/observers.py (the call log does not import the statistics) and
+  `follow_write`: `before_writes` locks the
+  accounts' rows (writes of one account's calls, and a change of its zone, take turns)
+  and reads the calls' old fields; `after_writes` takes each old call out of its cells
+  and puts the new one in, as increments (INSERT ... ON CONFLICT DO UPDATE SET n = n + ...),
+  for one call or a batch's thousand alike;
 - calllog.actions.purge_calls and the call admin's delete, through the same observers:
   `forget_calls` before the DELETE; a cell left without a call is deleted;
 - a change of an account's time zone (admin, API, demo seed): every call of the
@@ -46,13 +48,14 @@ checks every write path for drift.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from accounts.models import Account
 from calllog.models import Call
@@ -258,32 +261,69 @@ class Before:
 
 def before_write(account: Account, external_id: str) -> Before:
     """Call inside the write's transaction, before the call is created or replaced."""
-    tz = lock_zones([account.pk])[account.pk]
-    old = (
-        Call.objects.select_for_update()
-        .filter(account=account, external_id=external_id)
-        .values(*CALL_FIELDS)
-        .first()
-    )
-    return Before(account.pk, tz, old)
+    before = before_writes([(account, external_id)])
+    return Before(account.pk, before.zones[account.pk], before.calls.get((account.pk, external_id)))
 
 
 def after_write(before: Before, call: Call) -> None:
     """Move the call's figures from its old cells to its new ones (nothing if unchanged)."""
-    new = {name: getattr(call, name) for name in CALL_FIELDS}
-    if before.call == new:
-        return
+    stored = {} if before.call is None else {(before.account_id, call.external_id): before.call}
+    after_writes(BeforeMany({before.account_id: before.tz}, stored), [call])
+
+
+@dataclass(frozen=True)
+class BeforeMany:
+    """The zones of the accounts, locked, and their calls' statistics fields before a
+    write of many (by account id and external id; a call not stored yet is absent)."""
+
+    zones: dict[int, ZoneInfo]
+    calls: dict[tuple[int, str], dict]
+
+
+def before_writes(keys: Iterable[tuple[Account, str]]) -> BeforeMany:
+    """Call inside the write's transaction, before the calls are created or replaced:
+    two queries, whatever their number."""
+    by_account: dict[int, set[str]] = defaultdict(set)
+    for account, external_id in keys:
+        by_account[account.pk].add(external_id)
+    zones = lock_zones(by_account)
+    condition = Q()
+    for account_id, external_ids in by_account.items():
+        condition |= Q(account_id=account_id, external_id__in=sorted(external_ids))
+    rows = (
+        Call.objects.select_for_update()
+        .filter(condition)
+        .order_by("pk")
+        .values("account_id", "external_id", *CALL_FIELDS)
+    )
+    calls = {}
+    for row in rows:
+        key = (row.pop("account_id"), row.pop("external_id"))
+        calls[key] = row
+    return BeforeMany(zones, calls)
+
+
+def after_writes(before: BeforeMany, calls: Iterable[Call]) -> None:
+    """Move each call's figures from its old cells to its new ones, in one statement per
+    kind of change (nothing for a call whose figures did not change). The sum of the
+    moves of successive writes of one call is the move from its first to its last."""
     changes = Changes()
-    if before.call is not None:
-        changes.add(before.account_id, before.tz, before.call, sign=-1)
-    changes.add(before.account_id, before.tz, new)
+    for call in calls:
+        new = {name: getattr(call, name) for name in CALL_FIELDS}
+        old = before.calls.get((call.account_id, call.external_id))
+        if old == new:
+            continue
+        tz = before.zones[call.account_id]
+        if old is not None:
+            changes.add(call.account_id, tz, old, sign=-1)
+        changes.add(call.account_id, tz, new)
     changes.save()
 
 
-def follow_write(account: Account, external_id: str) -> Callable[[Call], None]:
-    """The call log's write observer (calllog/observers.py): before_write now, and
-    after_write once the call is written."""
-    return partial(after_write, before_write(account, external_id))
+def follow_write(keys: Sequence[tuple[Account, str]]) -> Callable[[Sequence[Call]], None]:
+    """The call log's write observer (calllog/observers.py): before_writes now, and
+    after_writes once the calls are written."""
+    return partial(after_writes, before_writes(keys))
 
 
 def forget_calls(call_ids: Iterable[int]) -> None:
