@@ -41,7 +41,7 @@ def upsert[M: models.Model](
 
 
 # Set-based writes by (account, external_id): what a batch of the API writes in a few
-# statements, whatever its size (docs/api.md, "Batch"). Each helper is one statement and
+# statements, whatever its size (docs/api.md, "The batch"). Each helper is one statement and
 # runs inside the caller's transaction.
 
 type ExternalKey = tuple[int, str]  # (account_id, external_id)
