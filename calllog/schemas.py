@@ -6,14 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from api.schemas import Instant, Money, StrictSchema
+from api.schemas import Details, Instant, StrictSchema, UnsignedMoney
 
 Seconds = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 
 class BillingIn(StrictSchema):
-    units: Annotated[Money, Field(ge=0)]  # decimal minutes billed
-    invoice_number: str = Field(default="", max_length=32)
+    units: UnsignedMoney  # decimal minutes billed
+    invoice_number: str = Field(default="", max_length=64)
 
 
 class CallIn(StrictSchema):
@@ -34,7 +34,7 @@ class CallIn(StrictSchema):
     work_s: Seconds | None = None
     hold_s: Seconds = 0
     patch_s: Seconds | None = None
-    details: dict = Field(default_factory=dict)
+    details: Details = Field(default_factory=dict)
     billing: BillingIn | None = None
 
 

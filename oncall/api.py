@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 from typing import Annotated
 
@@ -13,7 +12,15 @@ from pydantic import Field, field_validator
 
 from accounts.models import Account
 from api.accounts import account_or_404, status_of
-from api.schemas import ExternalId, Instant, StrictSchema, Written
+from api.schemas import (
+    AccountNumber,
+    ExternalId,
+    Instant,
+    StrictSchema,
+    Written,
+    is_known_timezone,
+    known_timezone_schema,
+)
 from oncall import actions
 from oncall.models import MAX_RANKS, Schedule
 from oncall.resolver import who_is_on_call
@@ -24,12 +31,14 @@ routers = [("", router)]
 
 class ScheduleIn(StrictSchema):
     name: str = Field(min_length=1, max_length=200)
-    timezone: str = ""
+    timezone: str = Field(
+        default="", max_length=64, json_schema_extra=known_timezone_schema(empty=True)
+    )
 
     @field_validator("timezone")
     @classmethod
     def known_timezone(cls, value: str) -> str:
-        if value and value not in zoneinfo.available_timezones():
+        if value and not is_known_timezone(value):
             raise ValueError("Not a known IANA time zone.")
         return value
 
@@ -53,7 +62,7 @@ def schedule_or_404(account: Account, external_id: str) -> Schedule:
 
 
 @router.put("/accounts/{number}/schedules/{external_id}", response={200: Written, 201: Written})
-def put_schedule(request, number: int, external_id: ExternalId, payload: ScheduleIn):
+def put_schedule(request, number: AccountNumber, external_id: ExternalId, payload: ScheduleIn):
     account = account_or_404(number)
     schedule, outcome = actions.write_schedule(
         account, external_id, name=payload.name, zone=payload.timezone
@@ -67,7 +76,9 @@ def put_schedule(request, number: int, external_id: ExternalId, payload: Schedul
 @router.put(
     "/accounts/{number}/schedules/{sid}/shifts/{external_id}", response={200: Written, 201: Written}
 )
-def put_shift(request, number: int, sid: str, external_id: ExternalId, payload: ShiftIn):
+def put_shift(
+    request, number: AccountNumber, sid: ExternalId, external_id: ExternalId, payload: ShiftIn
+):
     schedule = schedule_or_404(account_or_404(number), sid)
     shift, outcome = actions.write_shift(
         schedule,
@@ -134,8 +145,8 @@ def on_call_answer(schedule: Schedule, at: datetime, as_of: datetime | None = No
 )
 def get_on_call(
     request,
-    number: int,
-    sid: str,
+    number: AccountNumber,
+    sid: ExternalId,
     at: Annotated[
         Instant | None, Query(description="The instant asked about (default: now).")
     ] = None,
