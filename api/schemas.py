@@ -31,9 +31,12 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    Strict,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic.json_schema import JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
 
@@ -107,6 +110,7 @@ class _Documented:
 # refused, and so is a number (pydantic would read it as a Unix time).
 Instant = Annotated[
     AwareDatetime,
+    Strict(False),
     BeforeValidator(_instant_shape),
     AfterValidator(_instant_bounds),
     _Documented(format="date-time", pattern=INSTANT_PATTERN, description=INSTANT_TEXT),
@@ -136,6 +140,7 @@ def _day_bounds(value: date) -> date:
 
 Day = Annotated[
     date,
+    Strict(False),
     BeforeValidator(_day_shape),
     AfterValidator(_day_bounds),
     _Documented(
@@ -176,12 +181,14 @@ _RATE = _DecimalRule(7, 3, signed=False)
 # Money and minutes: JSON strings ("13.75") or numbers, two decimal places at most.
 Money = Annotated[
     Decimal,
+    Strict(False),
     BeforeValidator(_MONEY),
     Field(max_digits=12, decimal_places=2, ge=_MONEY.minimum, le=_MONEY.maximum),
     _MONEY.json_schema(),
 ]
 UnsignedMoney = Annotated[
     Decimal,
+    Strict(False),
     BeforeValidator(_UNSIGNED_MONEY),
     Field(max_digits=12, decimal_places=2, ge=0, le=_UNSIGNED_MONEY.maximum),
     _UNSIGNED_MONEY.json_schema(),
@@ -189,10 +196,24 @@ UnsignedMoney = Annotated[
 # A tax rate in percent (14.975).
 Rate = Annotated[
     Decimal,
+    Strict(False),
     BeforeValidator(_RATE),
     Field(max_digits=7, decimal_places=3, ge=0, le=_RATE.maximum),
     _RATE.json_schema(),
 ]
+
+
+def _json_integer(value: Any) -> Any:
+    # A JSON integer (2.0 is one too); not true or false, not a string of digits.
+    if isinstance(value, bool | str):
+        raise ValueError("Input should be a valid integer")
+    return value
+
+
+# Integers: JSON numbers without a fraction, within their column's range.
+Integer = Annotated[int, Strict(False), BeforeValidator(_json_integer)]
+Int32 = Annotated[Integer, Field(ge=-2_147_483_648, le=2_147_483_647)]
+Seconds = Annotated[Integer, Field(ge=0, le=2_147_483_647)]
 
 # Strings: each field states its maximum, the same as its column's (tests/api/test_intake.py).
 Text = Annotated[str, Field(max_length=300)]
@@ -202,7 +223,9 @@ MAX_EXTERNAL_ID = 64
 ExternalId = Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
 # An account's number (a positive integer column) and a billing number, in a path or a body.
 MAX_ACCOUNT_NUMBER = 2_147_483_647
+# (AccountNumber is for a path, whose parts are text; AccountNumberField for a body.)
 AccountNumber = Annotated[int, Field(ge=1, le=MAX_ACCOUNT_NUMBER)]
+AccountNumberField = Annotated[Integer, Field(ge=1, le=MAX_ACCOUNT_NUMBER)]
 BillingNumber = Annotated[str, Field(min_length=1, max_length=32)]
 
 
@@ -266,7 +289,7 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
-def _nullable(schema: dict[str, Any], model: type) -> None:
+def nullable_optionals(schema: dict[str, Any], model: type | None = None) -> None:
     """In the document, every optional property also takes null (same as leaving it out)."""
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
@@ -285,21 +308,33 @@ class StrictSchema(Schema):
     """A request body: a typo in a field name is an error, not silently ignored; the intake
     rule above is applied to every field."""
 
+    # strict: a JSON value of the wrong type is refused, never converted (0 is not false,
+    # "5" is not 5); the types that are written as strings (instants, days, decimals) say
+    # Strict(False) themselves.
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=False, json_schema_extra=_nullable
+        extra="forbid",
+        strict=True,
+        str_strip_whitespace=False,
+        json_schema_extra=nullable_optionals,
     )
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _null_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict) and None in data.values():
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        # Replaces ninja's own, which validates a body twice (the second time through a
+        # DjangoGetter, which the null rule could not see): a body is a plain JSON value.
+        if not isinstance(values, dict):
+            return handler(values)
+        if None in values.values():
             fields = cls.model_fields
-            return {
+            values = {
                 key: value
-                for key, value in data.items()
+                for key, value in values.items()
                 if not (value is None and key in fields and not fields[key].is_required())
             }
-        return data
+        return handler(values)
 
     @field_validator("*", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from pydantic import Field
 from accounts.models import BillingAccount
 from api.accounts import status_of
 from api.schemas import (
-    AccountNumber,
+    AccountNumberField,
     BillingNumber,
     Day,
     ExternalId,
@@ -34,7 +34,7 @@ class InvoiceLineIn(StrictSchema):
     quantity: Money = Decimal(0)
     unit_price: Money = Decimal(0)
     amount: Money
-    account_number: AccountNumber | None = None
+    account_number: AccountNumberField | None = None
 
 
 class InvoiceTaxIn(StrictSchema):
@@ -69,6 +69,14 @@ def billing_account_or_404(billing_number: str) -> BillingAccount:
 @router.put(
     "/billing/{billing_number}/invoices/{invoice_number}",
     response={200: Written, 201: Written},
+    summary="Create or replace an invoice",
+    description=(
+        "Rules between fields, each refused with a 400 naming the field: `total` must equal "
+        "the sum of the lines' `amount` plus the sum of the taxes' `amount` (`total`); "
+        "`period_end` must not be before `period_start` (`period_end`); a line's "
+        "`account_number`, when given, must be an account billed to this billing number "
+        "(`lines.<index>.account_number`)."
+    ),
 )
 def put_invoice(
     request, billing_number: BillingNumber, invoice_number: ExternalId, payload: InvoiceIn

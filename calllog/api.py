@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from api.accounts import account_or_404, status_of
 from api.errors import ApiError, bad_request
-from api.schemas import AccountNumber, ExternalId, Written
+from api.schemas import AccountNumber, ErrorOut, ExternalId, Written
 from calllog.actions import RECORDING_TYPES, attach_recording, write_call
 from calllog.models import Call
 from calllog.schemas import CallIn, RecordingOut
@@ -34,7 +34,18 @@ def put_call(request: HttpRequest, number: AccountNumber, external_id: ExternalI
 
 @router.put(
     "/accounts/{number}/calls/{external_id}/recording",
-    response={200: RecordingOut, 201: RecordingOut},
+    response={200: RecordingOut, 201: RecordingOut, 415: ErrorOut},
+    summary="Upload a call's recording",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The raw audio, not empty.",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary", "minLength": 1}}
+                for media_type in RECORDING_TYPES
+            },
+        },
+    },
 )
 def put_recording(request: HttpRequest, number: AccountNumber, external_id: ExternalId):
     """The raw audio as the body, with its Content-Type (mpeg, wav, ogg or mp4)."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from api.schemas import Details, Instant, StrictSchema, UnsignedMoney
-
-Seconds = Annotated[int, Field(ge=0, le=2_147_483_647)]
+from api.schemas import Details, Instant, Seconds, StrictSchema, UnsignedMoney
 
 
 class BillingIn(StrictSchema):

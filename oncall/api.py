@@ -16,6 +16,7 @@ from api.schemas import (
     AccountNumber,
     ExternalId,
     Instant,
+    Integer,
     StrictSchema,
     Written,
     is_known_timezone,
@@ -46,7 +47,7 @@ class ScheduleIn(StrictSchema):
 class ShiftIn(StrictSchema):
     starts_at: Instant
     ends_at: Instant
-    ranks: int = Field(default=1, ge=1, le=MAX_RANKS)
+    ranks: Integer = Field(default=1, ge=1, le=MAX_RANKS)
 
 
 def schedule_or_404(account: Account, external_id: str) -> Schedule:
@@ -74,7 +75,15 @@ def put_schedule(request, number: AccountNumber, external_id: ExternalId, payloa
 
 
 @router.put(
-    "/accounts/{number}/schedules/{sid}/shifts/{external_id}", response={200: Written, 201: Written}
+    "/accounts/{number}/schedules/{sid}/shifts/{external_id}",
+    response={200: Written, 201: Written},
+    summary="Create or move a shift",
+    description=(
+        "Rules between fields and with other shifts, each refused with a 400 naming the "
+        "field: `ends_at` must be after `starts_at` (`ends_at`); the shift must not overlap "
+        "another shift of the same schedule (`starts_at`); moving a shift is refused when an "
+        "override of it would then fall outside it (`starts_at`)."
+    ),
 )
 def put_shift(
     request, number: AccountNumber, sid: ExternalId, external_id: ExternalId, payload: ShiftIn
