@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from annotated_types import MaxLen
 from ninja import Schema
 from pydantic import (
     AfterValidator,
@@ -56,9 +57,10 @@ INSTANT_MAX = datetime(2100, 1, 1, tzinfo=UTC)
 # The shape of an instant: RFC 3339, with its offset. The year's range is only the part of
 # the bounds a pattern can say (an offset may carry 1969-12-31 or 2100-01-01 inside them).
 _YEARS = "(1969|19[7-9][0-9]|20[0-9][0-9]|2100)"
+# The offset is at most 15:59 either way (what PostgreSQL takes).
 INSTANT_PATTERN = (
-    rf"^{_YEARS}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}"
-    r"(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+    rf"^{_YEARS}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
 )
 _INSTANT_SHAPE = re.compile(INSTANT_PATTERN.replace(_YEARS, "[0-9]{4}"))
 INSTANT_TEXT = (
@@ -120,7 +122,7 @@ Instant = Annotated[
 # A day (an invoice's date, its period): from 1970-01-01 to 2099-12-31, written 2026-03-22.
 DAY_MIN = date(1970, 1, 1)
 DAY_MAX = date(2099, 12, 31)
-DAY_PATTERN = r"^(19[7-9][0-9]|20[0-9][0-9])-[0-9]{2}-[0-9]{2}$"
+DAY_PATTERN = r"^(19[7-9][0-9]|20[0-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -157,7 +159,8 @@ class _DecimalRule:
         whole = max_digits - places
         self.pattern = rf"^{'-?' if signed else ''}[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$"
         self._shape = re.compile(self.pattern)
-        self.maximum = Decimal(10) ** whole - Decimal(1).scaleb(-places)
+        self.step = Decimal(1).scaleb(-places)
+        self.maximum = Decimal(10) ** whole - self.step
         self.minimum = -self.maximum if signed else Decimal(0)
         self.message = (
             f"A decimal is written like 13.75: at most {whole} digits before the point "
@@ -170,12 +173,18 @@ class _DecimalRule:
         return value
 
     def json_schema(self) -> WithJsonSchema:
-        number = {"type": "number", "minimum": float(self.minimum), "maximum": float(self.maximum)}
+        number = {
+            "type": "number",
+            "minimum": float(self.minimum),
+            "maximum": float(self.maximum),
+            "multipleOf": float(self.step),
+        }
         return WithJsonSchema({"anyOf": [number, {"type": "string", "pattern": self.pattern}]})
 
 
 _MONEY = _DecimalRule(12, 2)
 _UNSIGNED_MONEY = _DecimalRule(12, 2, signed=False)
+_BILLED_MINUTES = _DecimalRule(9, 2, signed=False)
 _RATE = _DecimalRule(7, 3, signed=False)
 
 # Money and minutes: JSON strings ("13.75") or numbers, two decimal places at most.
@@ -192,6 +201,14 @@ UnsignedMoney = Annotated[
     BeforeValidator(_UNSIGNED_MONEY),
     Field(max_digits=12, decimal_places=2, ge=0, le=_UNSIGNED_MONEY.maximum),
     _UNSIGNED_MONEY.json_schema(),
+]
+# A call's billed minutes (its column holds 9 digits).
+BilledMinutes = Annotated[
+    Decimal,
+    Strict(False),
+    BeforeValidator(_BILLED_MINUTES),
+    Field(max_digits=9, decimal_places=2, ge=0, le=_BILLED_MINUTES.maximum),
+    _BILLED_MINUTES.json_schema(),
 ]
 # A tax rate in percent (14.975).
 Rate = Annotated[
@@ -212,8 +229,16 @@ def _json_integer(value: Any) -> Any:
 
 # Integers: JSON numbers without a fraction, within their column's range.
 Integer = Annotated[int, Strict(False), BeforeValidator(_json_integer)]
-Int32 = Annotated[Integer, Field(ge=-2_147_483_648, le=2_147_483_647)]
-Seconds = Annotated[Integer, Field(ge=0, le=2_147_483_647)]
+# (The bounds come before the validator, so that the document states them as such.)
+Int32 = Annotated[
+    int,
+    Field(ge=-2_147_483_648, le=2_147_483_647),
+    Strict(False),
+    BeforeValidator(_json_integer),
+]
+Seconds = Annotated[
+    int, Field(ge=0, le=2_147_483_647), Strict(False), BeforeValidator(_json_integer)
+]
 
 # Strings: each field states its maximum, the same as its column's (tests/api/test_intake.py).
 Text = Annotated[str, Field(max_length=300)]
@@ -225,7 +250,9 @@ ExternalId = Annotated[str, Field(min_length=1, max_length=MAX_EXTERNAL_ID)]
 MAX_ACCOUNT_NUMBER = 2_147_483_647
 # (AccountNumber is for a path, whose parts are text; AccountNumberField for a body.)
 AccountNumber = Annotated[int, Field(ge=1, le=MAX_ACCOUNT_NUMBER)]
-AccountNumberField = Annotated[Integer, Field(ge=1, le=MAX_ACCOUNT_NUMBER)]
+AccountNumberField = Annotated[
+    int, Field(ge=1, le=MAX_ACCOUNT_NUMBER), Strict(False), BeforeValidator(_json_integer)
+]
 BillingNumber = Annotated[str, Field(min_length=1, max_length=32)]
 
 
@@ -289,9 +316,18 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
+# What a string that must not be empty needs: a character that is not a C0 control
+# character (those are removed on intake, so "\u0001" alone would become "").
+NOT_ONLY_CONTROL = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
+
+
 def nullable_optionals(schema: dict[str, Any], model: type | None = None) -> None:
-    """In the document, every optional property also takes null (same as leaving it out)."""
+    """In the document, every optional property also takes null (same as leaving it out),
+    and a string with a minimum length says it needs a character that is not removed."""
     required = set(schema.get("required", []))
+    for prop in schema.get("properties", {}).values():
+        if prop.get("type") == "string" and prop.get("minLength") and "pattern" not in prop:
+            prop["pattern"] = NOT_ONLY_CONTROL
     for name, prop in schema.get("properties", {}).items():
         if name in required or _takes_null(prop):
             continue
@@ -338,7 +374,13 @@ class StrictSchema(Schema):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _without_control_characters(cls, value: Any) -> Any:
+    def _without_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        # The maximum length holds for the string as sent (as the document says); the
+        # minimum, for the string once cleaned.
+        if isinstance(value, str) and info.field_name:
+            for rule in cls.model_fields[info.field_name].metadata:
+                if isinstance(rule, MaxLen) and len(value) > rule.max_length:
+                    raise ValueError(f"String should have at most {rule.max_length} characters")
         return _cleaned(value)
 
 

@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.schemas import Details, Instant, Seconds, StrictSchema, UnsignedMoney
+from api.schemas import BilledMinutes, Details, Instant, Seconds, StrictSchema
 
 
 class BillingIn(StrictSchema):
-    units: UnsignedMoney  # decimal minutes billed
+    units: BilledMinutes  # decimal minutes billed
     invoice_number: str = Field(default="", max_length=64)
 
 

@@ -18,11 +18,13 @@ the schema.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from api.models import ApiToken
@@ -36,7 +38,7 @@ ID = "x1"
 
 CONFIG = f"""
 [generation]
-max-examples = 12
+max-examples = 10
 deterministic = true
 
 [checks]
@@ -52,6 +54,12 @@ enabled = true
 [[operations]]
 include-path-regex = "/(invoices|shifts)/|/batch$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
+
+# A time zone is one of the ~600 IANA names (an enum in the document): the coverage phase
+# would send each one; the fuzzing phase still draws from them.
+[[operations]]
+include-path-regex = "^/api/v1/accounts/[^/]+$|/schedules/[^/]+$"
+phases.coverage.enabled = false
 """
 
 
@@ -119,7 +127,14 @@ def test_schemathesis_finds_nothing(live_server, tmp_path: Path):
         "--suppress-health-check",
         "all",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    environment = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks",
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, cwd=tmp_path, env=environment
+    )
 
     Path("/tmp/st_out.txt").write_text(result.stdout + result.stderr)  # DEBUG
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
