@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import typing
 import zoneinfo
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -37,6 +38,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic.json_schema import JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
@@ -54,18 +56,21 @@ from pydantic_core import core_schema
 
 INSTANT_MIN = datetime(1970, 1, 1, tzinfo=UTC)
 INSTANT_MAX = datetime(2100, 1, 1, tzinfo=UTC)
-# The shape of an instant: RFC 3339, with its offset. The year's range is only the part of
-# the bounds a pattern can say (an offset may carry 1969-12-31 or 2100-01-01 inside them).
-_YEARS = "(1969|19[7-9][0-9]|20[0-9][0-9]|2100)"
+# The shape of an instant: RFC 3339, with its offset, its year written 1970 to 2099 (what
+# a pattern can say of the bounds; an offset can still carry 1970-01-01T00:30:00+01:00
+# outside them, which the bounds then refuse).
+_YEARS = "(19[7-9][0-9]|20[0-9][0-9])"
 # The offset is at most 15:59 either way (what PostgreSQL takes).
 INSTANT_PATTERN = (
     rf"^{_YEARS}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$"
 )
-_INSTANT_SHAPE = re.compile(INSTANT_PATTERN.replace(_YEARS, "[0-9]{4}"))
+_INSTANT_SHAPE = re.compile(INSTANT_PATTERN)
+_ANY_YEAR = re.compile(INSTANT_PATTERN.replace(_YEARS, "[0-9]{4}"))
+INSTANT_BOUNDS = "An instant must lie between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z."
 INSTANT_TEXT = (
-    "An instant with its offset (2026-03-22T09:16:44-04:00), from 1970-01-01T00:00:00Z "
-    "(included) to 2100-01-01T00:00:00Z (excluded)."
+    "An instant with its offset (2026-03-22T09:16:44-04:00), its year written 1970 to 2099, "
+    "from 1970-01-01T00:00:00Z (included) to 2100-01-01T00:00:00Z (excluded)."
 )
 DETAILS_MAX_DEPTH = 8
 DETAILS_MAX_BYTES = 64 * 1024
@@ -81,16 +86,18 @@ def clean_text(value: str) -> str:
 def _instant_shape(value: Any) -> Any:
     if isinstance(value, datetime):
         return value  # from Python (the demo seed), not from a body
-    if not isinstance(value, str) or not _INSTANT_SHAPE.match(value):
+    if not isinstance(value, str):
+        raise ValueError("An instant is written 2026-03-22T09:16:44-04:00 (with its offset).")
+    if not _INSTANT_SHAPE.match(value):
+        if _ANY_YEAR.match(value):
+            raise ValueError(INSTANT_BOUNDS)
         raise ValueError("An instant is written 2026-03-22T09:16:44-04:00 (with its offset).")
     return value
 
 
 def _instant_bounds(value: datetime) -> datetime:
     if not INSTANT_MIN <= value < INSTANT_MAX:
-        raise ValueError(
-            "An instant must lie between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z."
-        )
+        raise ValueError(INSTANT_BOUNDS)
     return value
 
 
@@ -340,6 +347,12 @@ def _takes_null(prop: dict[str, Any]) -> bool:
     return any(option.get("type") == "null" for option in options)
 
 
+def _takes_none(field: FieldInfo) -> bool:
+    """A required field whose type includes None keeps its null (an answer's `null`); any
+    other field given null is left out: it takes its default, or is missing."""
+    return field.is_required() and type(None) in typing.get_args(field.annotation)
+
+
 class StrictSchema(Schema):
     """A request body: a typo in a field name is an error, not silently ignored; the intake
     rule above is applied to every field."""
@@ -368,7 +381,7 @@ class StrictSchema(Schema):
             values = {
                 key: value
                 for key, value in values.items()
-                if not (value is None and key in fields and not fields[key].is_required())
+                if not (value is None and key in fields and not _takes_none(fields[key]))
             }
         return handler(values)
 

@@ -10,10 +10,3 @@ AUDIO_TYPES = ("audio/mpeg", "audio/wav", "audio/ogg", "audio/mp4")
 @schemathesis.serializer(*AUDIO_TYPES)
 def raw_audio(ctx, value):
     return value if isinstance(value, bytes) else str(value).encode()
-
-
-@schemathesis.hook
-def filter_body(ctx, body):
-    # The document says a recording is not empty (minLength 1), which schemathesis does not
-    # apply to a binary body.
-    return bool(body) or not ctx.operation.path.endswith("/recording")
