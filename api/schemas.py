@@ -1,4 +1,5 @@
-"""Shared pieces of the API's bodies: unknown fields refused, aware instants only, errors.
+"""Shared pieces of the API's bodies: the intake rule every request body goes through
+(StrictSchema and the types below, docs/api.md "What the API accepts"), and the errors.
 
 A section router declares its answers and, if it wants them spelled out, the errors:
 
