@@ -48,8 +48,11 @@ from pydantic_core import core_schema
 # of every write endpoint, a batch's operations included (they reach the same views):
 #
 # - null for a field is the same as leaving it out (the field takes its default);
-# - C0 control characters other than tab, newline and carriage return are removed
-#   from every string, before its length is checked;
+# - JSON types are not converted (strict), except for what is written as a string:
+#   instants, days and decimals;
+# - C0 control characters other than tab, newline and carriage return are removed from
+#   every string (its maximum length holds for the string as sent, its minimum once
+#   cleaned);
 # - an instant lies between INSTANT_MIN (included) and INSTANT_MAX (excluded);
 # - `details` is a JSON object at most DETAILS_MAX_DEPTH levels deep and
 #   DETAILS_MAX_BYTES encoded;

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -549,3 +550,70 @@ def test_a_chunked_body_within_the_limit_is_read(secret, settings):
     response = _chunked(Client(), "/api/v1/accounts/8100", body, secret)
 
     assert response.status_code == 201, response.content
+
+
+# The document states what the code enforces (the schemathesis findings)
+
+
+def _operation(method: str, path: str) -> dict:
+    return _document()["paths"][path][method]
+
+
+def test_a_decimal_written_as_a_string_has_a_pattern_that_refuses_the_empty_string():
+    amount = _document()["components"]["schemas"]["PaymentIn"]["properties"]["amount"]
+    number, text = amount["anyOf"]
+    assert number["type"] == "number" and number["multipleOf"] == 0.01
+    assert not re.search(text["pattern"], "")
+    assert re.search(text["pattern"], "13.75") and not re.search(text["pattern"], "1e3")
+
+
+def test_an_empty_decimal_string_is_refused(api_client, account):
+    response = api_client.put(
+        "/api/v1/billing/780412/payments/P-1", {"date": "2026-04-02", "amount": ""}
+    )
+
+    assert response.status_code == 400
+    assert fields_of(response) == {"amount"}
+
+
+def test_an_email_methods_value_has_the_email_format():
+    variants = _document()["components"]["schemas"]["ContactMethodIn"]["anyOf"]
+    email = next(v for v in variants if v["properties"]["kind"].get("const") == "email")
+    assert email["properties"]["value"]["format"] == "email"
+    assert re.search(email["properties"]["value"]["pattern"], "marie@example.com")
+    assert not re.search(email["properties"]["value"]["pattern"], "0@0.a")
+
+
+def test_the_batch_paths_pattern_is_stated():
+    operation = _document()["components"]["schemas"]["OperationIn"]["properties"]["path"]
+    assert operation["pattern"] == "^/api/v1/"
+
+
+def test_the_shift_and_invoice_rules_between_fields_are_in_the_operations_text():
+    shift = _operation("put", "/api/v1/accounts/{number}/schedules/{sid}/shifts/{external_id}")
+    invoice = _operation("put", "/api/v1/billing/{billing_number}/invoices/{invoice_number}")
+    assert "`ends_at` must be after `starts_at`" in shift["description"]
+    assert "overlap" in shift["description"]
+    assert "`total` must equal" in invoice["description"]
+
+
+def test_the_recordings_body_and_415_are_documented():
+    operation = _operation("put", "/api/v1/accounts/{number}/calls/{external_id}/recording")
+    assert set(operation["requestBody"]["content"]) == {
+        "audio/mpeg",
+        "audio/wav",
+        "audio/ogg",
+        "audio/mp4",
+    }
+    assert "415" in operation["responses"]
+
+
+def test_instants_state_their_bounds_and_integers_their_range():
+    call_in = _document()["components"]["schemas"]["CallIn"]["properties"]
+    started_at = call_in["started_at"]
+    assert started_at["format"] == "date-time"
+    assert not re.search(started_at["pattern"], "9999-12-31T23:59:59-14:00")
+    assert re.search(started_at["pattern"], "2026-03-22T09:16:44-04:00")
+    assert (call_in["duration_s"]["minimum"], call_in["duration_s"]["maximum"]) == (0, 2**31 - 1)
+    details = call_in["details"]
+    assert "8 levels" in details["description"] and "64 KB" in details["description"]
