@@ -199,6 +199,18 @@ def test_a_corrective_put_repairs_a_row_stored_with_a_bad_instant(api_client, ac
     assert Call.objects.get().started_at.year == 2026
 
 
+def test_a_corrective_put_repairs_a_shift_stored_with_a_bad_end(api_client, account):
+    api_client.put(f"{BASE}/schedules/S-1", {"name": "Soirs"})
+    shift = {"starts_at": "2026-03-22T08:00:00-04:00", "ends_at": "2026-03-22T17:00:00-04:00"}
+    api_client.put(f"{BASE}/schedules/S-1/shifts/F-1", shift)
+    Shift.objects.update(ends_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC))
+
+    response = api_client.put(f"{BASE}/schedules/S-1/shifts/F-1", shift)
+
+    assert response.status_code == 200, response.content
+    assert Shift.objects.get().ends_at.year == 2026
+
+
 def test_a_batch_operation_with_a_bad_instant_names_the_operation_and_field(api_client, account):
     operations = [
         {
