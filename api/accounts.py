@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from typing import Literal
 
 from django.db import transaction
@@ -12,13 +10,19 @@ from ninja import Router, Status
 from pydantic import Field, field_validator
 
 from accounts.models import Account, BillingAccount
-from api.errors import bad_request
-from api.schemas import StrictSchema
+from api.schemas import (
+    MAX_ACCOUNT_NUMBER,
+    AccountNumber,
+    BillingNumber,
+    StrictSchema,
+    is_known_timezone,
+    known_timezone_schema,
+)
 from portal.upsert import Outcome, upsert
 
 router = Router(tags=["accounts"])
 
-MAX_ACCOUNT_NUMBER = 2_147_483_647
+__all__ = ["MAX_ACCOUNT_NUMBER", "account_or_404", "status_of"]
 
 
 def account_or_404(number: int) -> Account:
@@ -28,26 +32,23 @@ def account_or_404(number: int) -> Account:
     return account
 
 
-@functools.cache
-def known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def status_of(outcome: Outcome) -> int:
     return 201 if outcome is Outcome.CREATED else 200
 
 
 class AccountIn(StrictSchema):
     name: str = Field(min_length=1, max_length=200)
-    billing_number: str = Field(min_length=1, max_length=32)
-    timezone: str = "America/Toronto"
+    billing_number: BillingNumber
+    timezone: str = Field(
+        default="America/Toronto", max_length=64, json_schema_extra=known_timezone_schema()
+    )
     language: Literal["fr", "en"] = "fr"
     active: bool = True
 
     @field_validator("timezone")
     @classmethod
     def known_timezone(cls, value: str) -> str:
-        if value not in known_timezones():
+        if not is_known_timezone(value):
             raise ValueError("Not a known IANA time zone.")
         return value
 
@@ -80,9 +81,7 @@ def write_account(number: int, data: AccountIn) -> tuple[Account, Outcome]:
 
 
 @router.put("/accounts/{number}", response={200: AccountOut, 201: AccountOut})
-def put_account(request, number: int, payload: AccountIn):
-    if not 0 < number <= MAX_ACCOUNT_NUMBER:
-        raise bad_request("number", f"An account number is between 1 and {MAX_ACCOUNT_NUMBER}.")
+def put_account(request, number: AccountNumber, payload: AccountIn):
     account, outcome = write_account(number, payload)
     return Status(
         status_of(outcome),

@@ -6,7 +6,8 @@ they are mounted here (paths are the contract's, e.g. "/accounts/{number}/messag
 What every request goes through, whatever the endpoint (`api_view`, wrapped around each
 URL pattern of the API, so it also holds for paths and methods no endpoint answers):
 
-1. a body over settings.API_MAX_BODY_BYTES is refused with 413 before it is read;
+1. a body over settings.API_MAX_BODY_BYTES is refused with 413 before it is read (a
+   chunked one, with no Content-Length, as soon as it goes over);
 2. the request runs in ONE transaction, rolled back when the answer is 400 or more, so a
    refused request changes nothing (a batch nests each operation in a savepoint);
 3. only `Authorization: Bearer <token>` opens it (TokenAuth): a session cookie never does,
@@ -126,6 +127,32 @@ def _content_length(request: HttpRequest) -> int:
         return 0
 
 
+def _read_chunked_body(request: HttpRequest, limit: int) -> bool:
+    """A body sent with no Content-Length (Transfer-Encoding: chunked) is read here, up to
+    `limit` bytes, so that it is held to the same limit as any other (False: over it).
+    Django itself reads no body without a Content-Length: it would arrive empty."""
+    if request.META.get("CONTENT_LENGTH") or "chunked" not in (
+        request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    ):
+        return True
+    stream = request.META.get("wsgi.input")
+    if stream is None:
+        return True
+    parts: list[bytes] = []
+    size = 0
+    while size <= limit:
+        part = stream.read(min(64 * 1024, limit + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        return False
+    request._body = b"".join(parts)
+    request.META["CONTENT_LENGTH"] = str(size)
+    return True
+
+
 # The views already wrapped by api_view (each is wrapped once).
 _wrapped_views: set[Callable[..., HttpResponse]] = set()
 
@@ -138,7 +165,7 @@ def api_view(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = max_body_bytes()
-        if _content_length(request) > limit:
+        if _content_length(request) > limit or not _read_chunked_body(request, limit):
             return _body_too_big(limit)
         internal = getattr(request, "_api_internal", False)
         try:

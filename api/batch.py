@@ -68,7 +68,13 @@ FORWARDED_META = (
 
 class OperationIn(StrictSchema):
     method: Literal["PUT", "POST", "DELETE"]
-    path: str = Field(min_length=1, max_length=2000, description="e.g. /api/v1/accounts/5201")
+    path: str = Field(
+        min_length=1,
+        max_length=2000,
+        # Checked when the operation runs (refused there, with its index as `failed`).
+        json_schema_extra={"pattern": "^/api/v1/"},
+        description="The path of a write endpoint, e.g. /api/v1/accounts/5201",
+    )
     body: dict[str, Any] | None = None
 
 
@@ -307,6 +313,13 @@ def _with_accounts(writes: Sequence[tuple[SetWriter, AccountWrite]]) -> int:
     response={200: BatchOut, 400: BatchRefusedOut, 500: BatchRefusedOut},
     url_name="batch",
     summary="Apply up to 1,000 operations in one transaction, all or none",
+    description=(
+        "Each operation is the request its method and path name, with its body, and follows "
+        "that endpoint's rules. The first operation refused (its status 400 or more) stops "
+        "the batch: nothing is applied, and the answer is 400 with `failed` its index and "
+        "its errors named `operations.<index>.<field>`. A recording (raw audio) is not a "
+        "batch operation."
+    ),
 )
 def batch(request: HttpRequest, payload: BatchIn):
     operations = payload.operations

@@ -80,7 +80,7 @@ def _message(error: dict) -> str:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         return "Unknown field."
-    if kind == "missing":
+    if kind == "missing" or ("input" in error and error["input"] is None):
         return "This field is required."
     if kind == "timezone_aware":
         return "An instant needs its offset, e.g. 2026-03-22T09:16:44-04:00."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,13 +12,21 @@ from pydantic import Field
 
 from accounts.models import BillingAccount
 from api.accounts import status_of
-from api.schemas import ExternalId, Money, StrictSchema, Text, Written
+from api.schemas import (
+    AccountNumberField,
+    BillingNumber,
+    Day,
+    ExternalId,
+    Money,
+    Rate,
+    StrictSchema,
+    Text,
+    Written,
+)
 from billing.actions import LineData, TaxData, write_invoice, write_payment
 
 router = Router(tags=["billing"])
 routers = [("", router)]
-
-Rate = Annotated[Decimal, Field(ge=0, max_digits=7, decimal_places=3)]
 
 
 class InvoiceLineIn(StrictSchema):
@@ -27,7 +34,7 @@ class InvoiceLineIn(StrictSchema):
     quantity: Money = Decimal(0)
     unit_price: Money = Decimal(0)
     amount: Money
-    account_number: int | None = None
+    account_number: AccountNumberField | None = None
 
 
 class InvoiceTaxIn(StrictSchema):
@@ -37,17 +44,16 @@ class InvoiceTaxIn(StrictSchema):
 
 
 class InvoiceIn(StrictSchema):
-    # `date` names the field here: the type is spelled datetime.date.
-    date: datetime.date
-    period_start: datetime.date
-    period_end: datetime.date
+    date: Day
+    period_start: Day
+    period_end: Day
     lines: Annotated[list[InvoiceLineIn], Field(min_length=1, max_length=1000)]
     taxes: Annotated[list[InvoiceTaxIn], Field(max_length=20)] = []
     total: Money
 
 
 class PaymentIn(StrictSchema):
-    date: datetime.date
+    date: Day
     amount: Money
     method: Annotated[str, Field(max_length=32)] = ""
     reference: Annotated[str, Field(max_length=100)] = ""
@@ -63,8 +69,18 @@ def billing_account_or_404(billing_number: str) -> BillingAccount:
 @router.put(
     "/billing/{billing_number}/invoices/{invoice_number}",
     response={200: Written, 201: Written},
+    summary="Create or replace an invoice",
+    description=(
+        "Rules between fields, each refused with a 400 naming the field: `total` must equal "
+        "the sum of the lines' `amount` plus the sum of the taxes' `amount` (`total`); "
+        "`period_end` must not be before `period_start` (`period_end`); a line's "
+        "`account_number`, when given, must be an account billed to this billing number "
+        "(`lines.<index>.account_number`)."
+    ),
 )
-def put_invoice(request, billing_number: str, invoice_number: ExternalId, payload: InvoiceIn):
+def put_invoice(
+    request, billing_number: BillingNumber, invoice_number: ExternalId, payload: InvoiceIn
+):
     billing_account = billing_account_or_404(billing_number)
     invoice, outcome = write_invoice(
         billing_account,
@@ -90,7 +106,9 @@ def put_invoice(request, billing_number: str, invoice_number: ExternalId, payloa
     "/billing/{billing_number}/payments/{external_id}",
     response={200: Written, 201: Written},
 )
-def put_payment(request, billing_number: str, external_id: ExternalId, payload: PaymentIn):
+def put_payment(
+    request, billing_number: BillingNumber, external_id: ExternalId, payload: PaymentIn
+):
     billing_account = billing_account_or_404(billing_number)
     payment, outcome = write_payment(
         billing_account,

@@ -59,7 +59,7 @@ class Invoice(models.Model):
         related_name="invoices",
         verbose_name=_("billing account"),
     )
-    number = models.CharField(_("invoice number"), max_length=32)
+    number = models.CharField(_("invoice number"), max_length=64)
     date = models.DateField(_("date"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))

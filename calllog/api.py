@@ -9,7 +9,7 @@ from ninja import Router, Status
 from api.accounts import account_or_404, status_of
 from api.batch import AccountWrite, register_set_writer
 from api.errors import ApiError, bad_request
-from api.schemas import ExternalId, Written
+from api.schemas import AccountNumber, ErrorOut, ExternalId, Written
 from calllog.actions import RECORDING_TYPES, attach_recording, write_call, write_calls
 from calllog.models import Call
 from calllog.schemas import CallIn, RecordingOut
@@ -20,7 +20,7 @@ routers = [("", router)]
 
 
 @router.put("/accounts/{number}/calls/{external_id}", response={200: Written, 201: Written})
-def put_call(request: HttpRequest, number: int, external_id: ExternalId, payload: CallIn):
+def put_call(request: HttpRequest, number: AccountNumber, external_id: ExternalId, payload: CallIn):
     account = account_or_404(number)
     call, outcome = write_call(account, external_id, payload)
     return Status(
@@ -50,9 +50,20 @@ register_set_writer("PUT", "put_call", CallIn, put_calls)
 
 @router.put(
     "/accounts/{number}/calls/{external_id}/recording",
-    response={200: RecordingOut, 201: RecordingOut},
+    response={200: RecordingOut, 201: RecordingOut, 415: ErrorOut},
+    summary="Upload a call's recording",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The raw audio, not empty.",
+            "content": {
+                media_type: {"schema": {"type": "string", "format": "binary", "minLength": 1}}
+                for media_type in RECORDING_TYPES
+            },
+        },
+    },
 )
-def put_recording(request: HttpRequest, number: int, external_id: str):
+def put_recording(request: HttpRequest, number: AccountNumber, external_id: ExternalId):
     """The raw audio as the body, with its Content-Type (mpeg, wav, ogg or mp4)."""
     account = account_or_404(number)
     call = Call.objects.for_account(account).filter(external_id=external_id).first()

@@ -191,7 +191,7 @@ class Call(models.Model):
     billing_units = models.DecimalField(
         _("billed minutes"), max_digits=9, decimal_places=2, null=True, blank=True
     )
-    invoice_number = models.CharField(_("invoice number"), max_length=32, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
 
     recording = models.FileField(
         _("recording"),

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from api.schemas import Instant, Money, StrictSchema
-
-Seconds = Annotated[int, Field(ge=0, le=2_147_483_647)]
+from api.schemas import BilledMinutes, Details, Instant, Seconds, StrictSchema
 
 
 class BillingIn(StrictSchema):
-    units: Annotated[Money, Field(ge=0)]  # decimal minutes billed
-    invoice_number: str = Field(default="", max_length=32)
+    units: BilledMinutes  # decimal minutes billed
+    invoice_number: str = Field(default="", max_length=64)
 
 
 class CallIn(StrictSchema):
@@ -34,7 +32,7 @@ class CallIn(StrictSchema):
     work_s: Seconds | None = None
     hold_s: Seconds = 0
     patch_s: Seconds | None = None
-    details: dict = Field(default_factory=dict)
+    details: Details = Field(default_factory=dict)
     billing: BillingIn | None = None
 
 

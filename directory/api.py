@@ -6,8 +6,7 @@ from django.http import Http404
 from ninja import Router, Status
 
 from api.accounts import account_or_404, status_of
-from api.errors import bad_request
-from api.schemas import Written
+from api.schemas import AccountNumber, ExternalId, Written
 from directory.actions import remove_contact, write_contact, write_info_page
 from directory.models import Contact, InfoPage
 from directory.schemas import ContactIn, InfoPageIn
@@ -16,14 +15,6 @@ from portal.upsert import Outcome
 router = Router(tags=["directory"])
 routers = [("", router)]
 
-MAX_EXTERNAL_ID = 64
-
-
-def _checked(external_id: str) -> str:
-    if not 1 <= len(external_id) <= MAX_EXTERNAL_ID:
-        raise bad_request("external_id", f"Must be 1 to {MAX_EXTERNAL_ID} characters.")
-    return external_id
-
 
 def _written(obj: Contact | InfoPage, outcome: Outcome) -> Status:
     body = {"external_id": obj.external_id, "id": obj.pk, "outcome": outcome.value}
@@ -31,13 +22,13 @@ def _written(obj: Contact | InfoPage, outcome: Outcome) -> Status:
 
 
 @router.put("/accounts/{number}/contacts/{external_id}", response={200: Written, 201: Written})
-def put_contact(request, number: int, external_id: str, payload: ContactIn):
+def put_contact(request, number: AccountNumber, external_id: ExternalId, payload: ContactIn):
     account = account_or_404(number)
-    return _written(*write_contact(account, _checked(external_id), payload))
+    return _written(*write_contact(account, external_id, payload))
 
 
 @router.delete("/accounts/{number}/contacts/{external_id}", response={204: None})
-def delete_contact(request, number: int, external_id: str):
+def delete_contact(request, number: AccountNumber, external_id: ExternalId):
     account = account_or_404(number)
     contact = Contact.objects.for_account(account).filter(external_id=external_id).first()
     if contact is None:
@@ -47,6 +38,6 @@ def delete_contact(request, number: int, external_id: str):
 
 
 @router.put("/accounts/{number}/info-pages/{external_id}", response={200: Written, 201: Written})
-def put_info_page(request, number: int, external_id: str, payload: InfoPageIn):
+def put_info_page(request, number: AccountNumber, external_id: ExternalId, payload: InfoPageIn):
     account = account_or_404(number)
-    return _written(*write_info_page(account, _checked(external_id), payload))
+    return _written(*write_info_page(account, external_id, payload))

@@ -14,8 +14,7 @@ from pydantic import Field
 
 from api.accounts import account_or_404, status_of
 from api.batch import AccountWrite, register_set_writer
-from api.errors import bad_request
-from api.schemas import Instant, LongText, StrictSchema, Text, Written
+from api.schemas import AccountNumber, ExternalId, Instant, LongText, StrictSchema, Text, Written
 from messages_app.actions import append_events, write_message, write_messages
 from messages_app.models import Message, MessageEvent
 
@@ -74,19 +73,13 @@ class EventsWritten(StrictSchema):
     events_added: int
 
 
-def _checked_external_id(external_id: str) -> str:
-    if not 1 <= len(external_id) <= 64:
-        raise bad_request("external_id", "An external id has 1 to 64 characters.")
-    return external_id
-
-
 @router.put(
     "/accounts/{number}/messages/{external_id}",
     response={200: MessageWritten, 201: MessageWritten},
 )
-def put_message(request, number: int, external_id: str, payload: MessageIn):
+def put_message(request, number: AccountNumber, external_id: ExternalId, payload: MessageIn):
     account = account_or_404(number)
-    message, outcome, added = write_message(account, _checked_external_id(external_id), payload)
+    message, outcome, added = write_message(account, external_id, payload)
     return Status(
         status_of(outcome),
         {
@@ -124,7 +117,7 @@ register_set_writer("PUT", "put_message", MessageIn, put_messages)
     "/accounts/{number}/messages/{external_id}/events",
     response={200: EventsWritten, 201: EventsWritten},
 )
-def post_events(request, number: int, external_id: str, payload: EventsIn):
+def post_events(request, number: AccountNumber, external_id: ExternalId, payload: EventsIn):
     account = account_or_404(number)
     message = Message.objects.for_account(account).filter(external_id=external_id).first()
     if message is None:
@@ -208,7 +201,7 @@ def message_out(message: Message, tz) -> dict:
 
 
 @router.get("/accounts/{number}/messages/{external_id}", response=MessageOut)
-def get_message(request, number: int, external_id: str):
+def get_message(request, number: AccountNumber, external_id: ExternalId):
     """The message as stored, with its merged history and its acknowledgement."""
     account = account_or_404(number)
     message = (
@@ -222,7 +215,7 @@ def get_message(request, number: int, external_id: str):
 @router.get("/accounts/{number}/messages", response=MessageListOut)
 def list_messages(
     request,
-    number: int,
+    number: AccountNumber,
     acknowledged: bool | None = None,
     since: Instant | None = None,
 ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 from typing import Annotated
 
@@ -13,7 +12,16 @@ from pydantic import Field, field_validator
 
 from accounts.models import Account
 from api.accounts import account_or_404, status_of
-from api.schemas import ExternalId, Instant, StrictSchema, Written
+from api.schemas import (
+    AccountNumber,
+    ExternalId,
+    Instant,
+    Integer,
+    StrictSchema,
+    Written,
+    is_known_timezone,
+    known_timezone_schema,
+)
 from oncall import actions
 from oncall.models import MAX_RANKS, Schedule
 from oncall.resolver import who_is_on_call
@@ -24,12 +32,14 @@ routers = [("", router)]
 
 class ScheduleIn(StrictSchema):
     name: str = Field(min_length=1, max_length=200)
-    timezone: str = ""
+    timezone: str = Field(
+        default="", max_length=64, json_schema_extra=known_timezone_schema(empty=True)
+    )
 
     @field_validator("timezone")
     @classmethod
     def known_timezone(cls, value: str) -> str:
-        if value and value not in zoneinfo.available_timezones():
+        if value and not is_known_timezone(value):
             raise ValueError("Not a known IANA time zone.")
         return value
 
@@ -37,7 +47,7 @@ class ScheduleIn(StrictSchema):
 class ShiftIn(StrictSchema):
     starts_at: Instant
     ends_at: Instant
-    ranks: int = Field(default=1, ge=1, le=MAX_RANKS)
+    ranks: Integer = Field(default=1, ge=1, le=MAX_RANKS)
 
 
 def schedule_or_404(account: Account, external_id: str) -> Schedule:
@@ -53,7 +63,7 @@ def schedule_or_404(account: Account, external_id: str) -> Schedule:
 
 
 @router.put("/accounts/{number}/schedules/{external_id}", response={200: Written, 201: Written})
-def put_schedule(request, number: int, external_id: ExternalId, payload: ScheduleIn):
+def put_schedule(request, number: AccountNumber, external_id: ExternalId, payload: ScheduleIn):
     account = account_or_404(number)
     schedule, outcome = actions.write_schedule(
         account, external_id, name=payload.name, zone=payload.timezone
@@ -65,9 +75,19 @@ def put_schedule(request, number: int, external_id: ExternalId, payload: Schedul
 
 
 @router.put(
-    "/accounts/{number}/schedules/{sid}/shifts/{external_id}", response={200: Written, 201: Written}
+    "/accounts/{number}/schedules/{sid}/shifts/{external_id}",
+    response={200: Written, 201: Written},
+    summary="Create or move a shift",
+    description=(
+        "Rules between fields and with other shifts, each refused with a 400 naming the "
+        "field: `ends_at` must be after `starts_at` (`ends_at`); the shift must not overlap "
+        "another shift of the same schedule (`starts_at`); moving a shift is refused when an "
+        "override of it would then fall outside it (`starts_at`)."
+    ),
 )
-def put_shift(request, number: int, sid: str, external_id: ExternalId, payload: ShiftIn):
+def put_shift(
+    request, number: AccountNumber, sid: ExternalId, external_id: ExternalId, payload: ShiftIn
+):
     schedule = schedule_or_404(account_or_404(number), sid)
     shift, outcome = actions.write_shift(
         schedule,
@@ -134,8 +154,8 @@ def on_call_answer(schedule: Schedule, at: datetime, as_of: datetime | None = No
 )
 def get_on_call(
     request,
-    number: int,
-    sid: str,
+    number: AccountNumber,
+    sid: ExternalId,
     at: Annotated[
         Instant | None, Query(description="The instant asked about (default: now).")
     ] = None,

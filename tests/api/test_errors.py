@@ -39,7 +39,6 @@ URL = "/api/v1/accounts/8100"
         (b'{"name": "A", "billing_number": 1e999}', "application/json"),
         (b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "application/json"),
         (b'{"name": ' + b"{" * 50 + b"}" * 50 + b', "billing_number": "1"}', "application/json"),
-        (b'{"name": "A\\u0000", "billing_number": "1"}', "application/json"),
         (b'{"name": "\\ud800", "billing_number": "1"}', "application/json"),
         (b'{"name": "A", "billing_number": "1", "name": 3}', "application/json"),
         (json.dumps(account_body()).encode(), "text/plain"),
@@ -54,7 +53,6 @@ URL = "/api/v1/accounts/8100"
         (json.dumps({**account_body(), "name": ["A"]}).encode(), "application/json"),
         (json.dumps({**account_body(), "name": "x" * 201}).encode(), "application/json"),
         (json.dumps({**account_body(), "billing_number": 780412}).encode(), "application/json"),
-        (json.dumps({**account_body(), "language": None}).encode(), "application/json"),
     ],
 )
 def test_a_bad_body_is_400_in_the_error_shape_and_changes_nothing(api_client, body, content_type):
