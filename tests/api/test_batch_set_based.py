@@ -296,9 +296,8 @@ def test_one_bad_operation_leaves_nothing_and_answers_as_its_put_alone(api_clien
 @pytest.mark.parametrize(
     ("bad", "status"),
     [
-        # A value the schema lets through and the database refuses: the run is replayed
-        # one by one to tell which operation failed.
-        (put(8301, "messages", "NUL", message("Fuite\x00")), 400),
+        # An instant outside 1970..2100: refused by the schema at its index.
+        (put(8301, "messages", "LATE", message(taken_at="9999-12-31T23:59:59-14:00")), 400),
         (put(8301, "calls", "BIG", call(billing={"units": "9999999999.99"})), 400),
         (put(9999, "messages", "M9", message()), 404),  # an unknown account
         (put(8301, "messages", "x" * 65, message()), 400),
@@ -417,3 +416,14 @@ def test_batches_writing_the_same_messages_at_once_create_each_once():
     assert MessageEvent.objects.count() == 30
     assert Call.objects.count() == 30
     assert drift() == []
+
+
+def test_control_characters_in_a_batch_are_removed_as_in_a_single_put(api_client):
+    """The intake rule holds inside a run written together: a NUL is removed, not stored."""
+    api_client.put("/api/v1/accounts/8301", account_body())
+    ops = [*operations(8301)[:2], put(8301, "messages", "NUL", message("Fuite\x00 d'eau"))]
+
+    response = api_client.post(BATCH, {"operations": ops})
+
+    assert response.status_code == 200, response.content
+    assert Message.objects.get(external_id="NUL").subject == "Fuite d'eau"
