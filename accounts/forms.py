@@ -114,6 +114,8 @@ class AccessLogFilterForm(DateRangeForm):
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
 
+    phrases = {"user": _("user “%(value)s”"), "action": _("action: %(value)s")}
+
     def __init__(
         self, data: QueryDict | dict[str, Any] | None = None, *, account: Account, **kwargs: Any
     ) -> None:

@@ -1,8 +1,12 @@
-"""How billed minutes read: mm:ss for one call, two decimals for totals."""
+"""How billed minutes read (mm:ss for one call, two decimals for totals) and how an
+amount of money reads (with its currency, in the reader's locale)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import formats
+from django.utils.translation import pgettext
 
 
 def minutes_as_mmss(minutes) -> str:
@@ -23,3 +27,15 @@ def minutes_as_mmss(minutes) -> str:
 def money(value) -> Decimal:
     """Any number as Decimal with two places (half up, as on a paper invoice)."""
     return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def money_text(value) -> str:
+    """An amount with its currency, in the reader's locale: $1,234.56 / 1 234,56 $.
+
+    Amounts are Canadian dollars (the service bills in one currency). The sign goes
+    before the whole amount: -$12.50 / -12,50 $.
+    """
+    amount = money(value)
+    number = formats.number_format(abs(amount), 2, use_l10n=True, force_grouping=True)
+    text = pgettext("an amount of money in dollars", "$%(amount)s") % {"amount": number}
+    return f"-{text}" if amount < 0 else text

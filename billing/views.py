@@ -23,6 +23,7 @@ from portal.exports import render_pdf
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.templatetags.portal import duration
+from portal.words import date_range
 
 HISTORY_PAGE_SIZE = 50
 CALLS_PAGE_SIZE = 200
@@ -164,7 +165,8 @@ def calls_export(request: AccountRequest) -> HttpResponseBase:
 
 
 def _range_detail(day_range: DayRange) -> str:
-    return f"{day_range.start.isoformat()}..{day_range.end.isoformat()}"
+    """The days selected, in words ("from 20 to 25 November 2026")."""
+    return date_range(day_range.start, day_range.end)
 
 
 @require_POST
@@ -177,16 +179,11 @@ def calls_email(request: AccountRequest) -> HttpResponse:
     if form.is_valid():
         day_range = form.day_range
         selected = billed_calls(account, day_range.start, day_range.end)
-        period = _("%(start)s to %(end)s") % {
-            "start": formats.date_format(day_range.start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(day_range.end, "SHORT_DATE_FORMAT"),
-        }
+        period = _range_detail(day_range)
         names = {"number": account.number, "name": account.name, "period": period}
         report = Report(
             subject=_("Billable calls of account %(number)s, %(period)s") % names,
-            body=_(
-                "The billable calls of account %(number)s (%(name)s) from %(period)s are attached."
-            )
+            body=_("Attached are the billable calls of account %(number)s (%(name)s), %(period)s.")
             % names,
             write=lambda fmt: billable_calls_xlsx(selected, account, totals(selected)),
             detail=_range_detail(day_range),

@@ -38,6 +38,13 @@ class CallFilterForm(DateRangeForm):
     from_label = _("From (date and time)")
     to_label = _("To (date and time)")
 
+    phrases = {
+        "caller": _("caller “%(value)s”"),
+        "agent": _("agent “%(value)s”"),
+        "kind": _("kind: %(value)s"),
+        "recording": _("with a recording only"),
+    }
+
     account: Account
 
     def only_dates(self) -> bool:

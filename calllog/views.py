@@ -15,6 +15,7 @@ from accounts.access import Action, log_access
 from accounts.tenancy import AccountRequest, account_view
 from calllog import exports
 from calllog.actions import RECORDING_TYPES
+from calllog.details import detail_items
 from calllog.forms import CallFilterForm
 from calllog.models import Call, CallQuerySet, recent_boundary, retention_cutoff
 from calllog.rollup import call_totals
@@ -56,6 +57,8 @@ def _label_rows(request: AccountRequest, page: Page) -> None:
         local = timezone.localtime(call.started_at, tz)
         call.started_label = formats.date_format(local, "SHORT_DATETIME_FORMAT")
         call.duration_label = duration(call.duration_s)
+        # "Details" is offered only where there are some ("Voice" where there is a recording).
+        call.has_details = bool(call.details)
 
 
 def _query(request: AccountRequest) -> str:
@@ -155,7 +158,7 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
             "call": call,
             "message": message,
             "message_url": message_url,
-            "details": _details_items(call.details),
+            "details": detail_items(call.details),
             "back_url": reverse("calllog:list", args=[request.account.number])
             + _back_query(request),
         },
@@ -165,22 +168,6 @@ def call_detail(request: AccountRequest, call_id: int) -> HttpResponse:
 def _back_query(request: AccountRequest) -> str:
     back = request.GET.get("back", "")
     return back if back.startswith("?") else ""
-
-
-def _details_items(details) -> list[tuple[str, str]]:
-    """The transaction's details as (term, description) pairs, nested values flattened."""
-    if not isinstance(details, dict):
-        return [("", str(details))] if details else []
-    items = []
-    for key, value in details.items():
-        label = str(key).replace("_", " ").capitalize()
-        if isinstance(value, dict):
-            items += [(f"{label} · {k}", v) for k, v in _details_items(value)]
-        elif isinstance(value, list):
-            items.append((label, ", ".join(str(v) for v in value)))
-        else:
-            items.append((label, "" if value is None else str(value)))
-    return items
 
 
 def recording_filename(call: Call) -> str:
@@ -234,7 +221,7 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
         return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
     calls = _filtered(request, form)
     log_access(
-        request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt} {_query(request)}"
+        request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt}: {form.describe()}"
     )
     if fmt == "csv":
         return exports.as_csv(request.account, calls)
@@ -259,12 +246,14 @@ def email_report(request: AccountRequest) -> HttpResponse:
     """Send the filtered log (the filter is the query string) to an address."""
     form = CallFilterForm(request.GET, account=request.account)
     account = request.account
-    names = {"name": account.name, "number": account.number}
+    described = form.describe() if form.is_valid() else ""
+    names = {"name": account.name, "number": account.number, "filter": described}
     report = Report(
-        subject=_("Call log of account %(number)s") % names,
-        body=_("Here is the call log of %(name)s (account %(number)s) you asked for.") % names,
+        subject=_("Call log of account %(number)s, %(filter)s") % names,
+        body=_("Here is the call log of %(name)s (account %(number)s) you asked for: %(filter)s.")
+        % names,
         write=lambda fmt: exports.as_file(account, _filtered(request, form), fmt),
-        detail=_query(request),
+        detail=described,
     )
     return reports.email_report(
         request,

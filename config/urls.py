@@ -50,3 +50,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]
+
+# A server error's page stands alone: it needs nothing the failed request may have broken.
+handler500 = "portal.errors.server_error"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Account
 
@@ -169,8 +170,8 @@ class ChangeRequest(models.Model):
         INFO_PAGE = "info_page", _("Information page")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+        OPEN = "open", pgettext_lazy("a change request's status", "Open")
+        DONE = "done", pgettext_lazy("a change request's status", "Done")
 
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("account")

@@ -17,7 +17,7 @@ from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Account, User
 from jobs.exports import ExportRun, register
@@ -63,7 +63,9 @@ def selection(
         selected = selected.filter(pk__in=ids)
     detail = form.describe() or _("all messages")
     if ids:
-        detail += "; ids=" + ",".join(map(str, ids))
+        detail += ", " + ngettext(
+            "only the %(count)d message ticked", "only the %(count)d messages ticked", len(ids)
+        ) % {"count": len(ids)}
     return form, selected, detail
 
 

@@ -30,6 +30,13 @@ class InboxFilterForm(DateRangeForm):
         label=_("Not acknowledged only"), required=False, widget=OneCheckbox
     )
 
+    phrases = {
+        "q": _("containing “%(value)s”"),
+        "urgent": _("urgent only"),
+        "unread": _("unread only"),
+        "unacknowledged": _("not acknowledged only"),
+    }
+
     account: Account
 
     def apply(self, messages: MessageQuerySet, user: User) -> MessageQuerySet:

@@ -228,9 +228,9 @@ def email_report(request: AccountRequest) -> HttpResponse:
     form, selected, detail = _selection(request, request.GET, request.POST)
     account = request.account
     report = Report(
-        subject=_("Messages of %(name)s (account %(number)s)")
-        % {"name": account.name, "number": account.number},
-        body=_("The messages you asked for are attached (%(filter)s).") % {"filter": detail},
+        subject=_("Messages of %(name)s (account %(number)s), %(filter)s")
+        % {"name": account.name, "number": account.number, "filter": detail},
+        body=_("Attached are the messages you asked for: %(filter)s.") % {"filter": detail},
         write=lambda fmt: exports.export_file(fmt, selected, account, request, detail),
         detail=detail,
         refuse=lambda fmt: _too_big(fmt, selected),

@@ -31,7 +31,7 @@ logger = logging.getLogger("oncall")
 GAP_DAYS = 7
 # The same gap is not reported again within this time.
 GAP_RESEND_AFTER = timedelta(hours=24)
-EMAIL_FORMAT = "D j M Y, H:i"
+EMAIL_FORMAT = "D j N Y, H:i"
 
 
 def _one_line(text: str) -> str:

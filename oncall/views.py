@@ -31,6 +31,7 @@ from oncall.models import Assignment, FeedLink, Schedule, Shift
 from oncall.resolver import Coverage, on_call_now_for_schedules
 from oncall.zones import is_ambiguous, offset_label, when, zone_phrase
 from portal.exports import export_filename, render_pdf
+from portal.words import date_range
 
 PANEL_DAYS = 14
 
@@ -127,7 +128,8 @@ def export_pdf(request: AccountRequest, schedule_id: int) -> HttpResponseBase:
             export_filename(request.account, f"on-call-{context['cal'].period.view}", "pdf"),
             request,
         )
-    log_access(request, "exported", schedule, detail=request.GET.urlencode())
+    period = context["cal"].period
+    log_access(request, "exported", schedule, detail=date_range(period.first, period.last))
     return export.response()
 
 

@@ -16,7 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-DEFAULT_FORMAT = "D j M H:i"
+DEFAULT_FORMAT = "D j N H:i"
 
 
 def place_of(zone_name: str) -> str:

@@ -27,6 +27,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.words import describe_filter
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -139,6 +141,8 @@ class DateRangeForm(forms.Form):
     within_retention: ClassVar[bool] = False
     from_label: ClassVar[StrOrPromise] = _("From")
     to_label: ClassVar[StrOrPromise] = _("To")
+    # How describe() says a given field: name -> phrase with "%(value)s" (or a flag's words).
+    phrases: ClassVar[dict[str, StrOrPromise]] = {}
 
     def __init__(
         self,
@@ -202,11 +206,9 @@ class DateRangeForm(forms.Form):
         return data
 
     def describe(self) -> str:
-        """The filter as the access log records it: the query-string parameters of the
-        form's fields that were given, in the form's order."""
-        if not self.is_bound:
-            return ""
-        return "&".join(f"{n}={self.data.get(n)}" for n in self.fields if self.data.get(n))
+        """The valid filter in words, in the current language ("from 20 to 25 November
+        2026, urgent only"): headings, PDFs, e-mails and the access log say it so."""
+        return describe_filter(self)
 
     @property
     def start(self) -> datetime | None:

@@ -1,4 +1,4 @@
-"""{% when instant schedule "D j M H:i" %}: an instant in the schedule's own zone, with its
+"""{% when instant schedule "D j N H:i" %}: an instant in the schedule's own zone, with its
 UTC offset whenever that wall time happens twice (oncall.zones.when)."""
 
 from __future__ import annotations

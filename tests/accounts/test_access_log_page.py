@@ -231,7 +231,7 @@ def test_csv_holds_everything_the_filter_selects(alice_client, account):
     assert rows[1][1:4] == ["bob", "played", "Call 2026-11-20 9:14 AM"]
     # The download is itself in the log.
     exported = AccessEvent.objects.get(action="exported", object_type="accounts.accessevent")
-    assert exported.detail == "csv action=played"
+    assert exported.detail == "csv action: played"
 
 
 def test_csv_is_in_the_readers_language(alice_client, account, alice):

@@ -72,7 +72,7 @@ def test_history_page_shows_invoices_payments_and_balance(carol_client, account)
     assert f"/a/5201/billing/invoices/{invoice.pk}/" in html
     assert invoice.number in html
     # 100 + 5% + 9.975% = 114.98, less 50 paid.
-    assert 'data-testid="balance">64.98<' in html
+    assert 'data-testid="balance">$64.98<' in html
     assert "/a/5201/billing/calls/" in html  # the tab to the billable calls
 
 

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -49,7 +50,7 @@ def test_invoice_page_reads_like_a_paper_invoice(carol_client, account, invoice,
     assert "1,042.50" in html  # subtotal
     assert "GST" in html and "QST" in html
     # 1042.50 + 52.13 + 103.99
-    assert 'data-testid="invoice-total">1,198.62<' in html
+    assert 'data-testid="invoice-total">$1,198.62<' in html
     assert "15.00" in html  # previous balance: 20 invoiced, 5 paid
     assert "1,213.62" in html  # new balance
     assert settings.SERVICE["billing_phone"] in html
@@ -66,7 +67,7 @@ def test_invoice_pdf_in_english(carol_client, account, invoice, carol):
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response)
     assert "780412" in text
-    assert "1,198.62" in text
+    assert "$1,198.62" in text
     assert AccessEvent.objects.filter(
         action="downloaded", object_type="billing.invoice", object_id=str(invoice.pk)
     ).exists()
@@ -80,8 +81,19 @@ def test_invoice_pdf_in_french(carol_client, account, invoice, carol):
 
     text = pdf_text(response)
     assert "780412" in text
-    assert "1\xa0198,62" in text or "1 198,62" in text
+    assert re.search(r"1[\xa0 ]198,62[\xa0 ]\$", text), text
     assert "1,198.62" not in text
+
+
+def test_invoice_page_in_french_has_currency_and_french_spacing(
+    carol_client, account, invoice, carol
+):
+    carol.language = "fr"
+    carol.save()
+    html = carol_client.get(url(invoice, account)).content.decode()
+    assert 'data-testid="invoice-total">1\xa0198,62\xa0$<' in html
+    assert "Comptes\xa0:" in html or "Compte\xa0:" in html
+    assert "\xa0%)" in html  # the tax rate: 5 %, 9,975 %
 
 
 def test_invoice_of_another_billing_account_is_404(alice_client, account, other_account):

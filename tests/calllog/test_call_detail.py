@@ -36,7 +36,7 @@ def test_transaction_shows_its_details_as_a_definition_list(alice_client, accoun
     )
     html = alice_client.get(url(call)).content.decode()
     assert 'data-testid="details"' in html
-    assert "<dt" in html and "info@compagnie.ca" in html and "delivered" in html
+    assert "<dt" in html and "info@compagnie.ca" in html and ">Delivered<" in html
     assert "<audio" not in html
 
 

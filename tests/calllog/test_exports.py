@@ -84,7 +84,10 @@ def test_email_report_sends_the_filtered_log(alice_client, account, calls):
     assert filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
     assert [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["A2"]
-    assert AccessEvent.objects.get().action == "emailed"
+    event = AccessEvent.objects.get()
+    assert event.action == "emailed"
+    assert "agent “SY1”" in sent.subject and "agent “SY1”" in sent.body
+    assert "agent=SY1" not in sent.subject + sent.body + event.detail
 
 
 def test_email_report_as_csv(alice_client, account, calls):

@@ -182,3 +182,16 @@ def test_a_change_request_is_mailed_through_the_queue(bob_client, account, queue
     assert run_tasks() == 1
     (sent,) = mail.outbox
     assert sent.to == ["changes@service.example"] and "Retirer Patrick Côté." in sent.body
+
+
+def test_a_change_requests_status_reads_as_a_status_in_french(bob, account):
+    from tests.conftest import signed_in
+
+    bob.language = "fr"
+    bob.save(update_fields=["language"])
+    make_change_request(account, None, "Une demande")
+    make_change_request(account, None, "Une autre", status="done")
+    html = signed_in(bob).get(f"/a/{account.number}/directory/requests/").content.decode()
+    assert '<span class="status status-yellow">Ouverte</span>' in html
+    assert '<span class="status status-green">Traitée</span>' in html
+    assert "Ouvrir<" not in html

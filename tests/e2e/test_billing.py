@@ -38,10 +38,10 @@ def billing_user(transactional_db):
 def test_billing_user_reads_an_invoice_and_filters_billable_calls(page, live_server, billing_user):
     signed_in(page, live_server, billing_user)
     page.goto(f"{live_server.url}/a/5201/billing/")
-    assert page.get_by_test_id("balance").inner_text() == "64.98"
+    assert page.get_by_test_id("balance").inner_text() == "$64.98"
 
     page.get_by_role("link", name="Invoice 780412-202610").click()
-    assert page.get_by_test_id("invoice-total").inner_text() == "114.98"
+    assert page.get_by_test_id("invoice-total").inner_text() == "$114.98"
     assert page.get_by_role("link", name="Download PDF").is_visible()
 
     page.goto(f"{live_server.url}/a/5201/billing/")

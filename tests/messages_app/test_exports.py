@@ -188,14 +188,32 @@ def test_the_job_page_leads_back_to_the_filtered_inbox(alice_client, account):
     response = alice_client.get(export_url(account, "pdf", "q=fuite&urgent=1"))
     page = alice_client.get(response["Location"]).content.decode()
     assert f'href="/a/{account.number}/messages/?q=fuite&amp;urgent=1"' in page
-    assert "q=fuite&amp;urgent=1" in page  # the selection, in words
+    description = page.split('data-testid="export-description">')[1].split("<")[0]
+    assert description == "containing “fuite”, urgent only"  # in words
+
+
+def test_the_pdf_says_its_filter_in_words_in_french(alice, account, run_tasks):
+    from tests.conftest import signed_in
+
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    client = signed_in(alice)
+    make_message(account, subject="Fuite", urgent=True)
+    query = "from=2026-11-20&to=2026-11-25&urgent=1"
+    download = follow_job(client, client.get(export_url(account, "pdf", query)), run_tasks)
+    content = b"".join(download.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "du 20 au 25 novembre 2026, urgents seulement" in " ".join(text.split())
+    assert "urgent=1" not in text and "from=" not in text
 
 
 def test_every_export_is_in_the_access_log_with_its_filter(alice_client, account):
     make_message(account)
     alice_client.get(export_url(account, "csv", "q=fuite&urgent=1"))
     event = AccessEvent.objects.get(action="exported")
-    assert event.account == account and "q=fuite" in event.detail and "urgent=1" in event.detail
+    assert event.account == account
+    assert "containing “fuite”, urgent only" in event.detail
+    assert "q=" not in event.detail and "urgent=1" not in event.detail
 
 
 def test_email_report_sends_the_file_as_attachment(alice_client, account):
@@ -215,7 +233,25 @@ def test_email_report_sends_the_file_as_attachment(alice_client, account):
     )
     assert [row[3] for row in rows[1:]] == ["Problème de chauffe-eau"]
     event = AccessEvent.objects.get(action="emailed")
-    assert "boss@example.com" in event.detail and "q=probleme" in event.detail
+    assert "boss@example.com" in event.detail and "containing “probleme”" in event.detail
+    assert sent.subject.endswith("containing “probleme”")
+    assert "q=probleme" not in sent.subject + sent.body + event.detail
+
+
+def test_an_emailed_report_says_its_filter_in_words_in_french(alice, account):
+    from tests.conftest import signed_in
+
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    make_message(account, subject="Fuite", urgent=True)
+    signed_in(alice).post(
+        f"/a/{account.number}/messages/email/?from=2026-11-20&to=2026-11-25&urgent=1",
+        {"email": "boss@example.com", "format": "csv"},
+    )
+    (sent,) = mail.outbox
+    assert "du 20 au 25 novembre 2026, urgents seulement" in sent.subject
+    assert "du 20 au 25 novembre 2026, urgents seulement" in sent.body
+    assert "urgent=1" not in sent.body and "from=" not in sent.body
 
 
 def test_email_report_of_ticked_messages_as_csv(alice_client, account):

@@ -363,3 +363,22 @@ def test_action_urls_refuse_get_and_unknown_forms_change_nothing(
     )
     assert response.status_code == 404
     assert not Assignment.objects.exists()
+
+
+def test_french_month_abbreviations_are_lower_case(alice, account, schedule):
+    import re
+    from datetime import datetime
+
+    from tests.conftest import signed_in
+
+    alice.language = "fr"
+    alice.save(update_fields=["language"])
+    start = datetime(2026, 12, 14, 7, 30, tzinfo=schedule.tzinfo)
+    shift = make_shift(schedule, start, hours=24)
+    html = signed_in(alice).get(url(account, schedule, f"shifts/{shift.pk}/")).content.decode()
+    title = re.search(r'data-testid="shift-title">(.*?)</h1>', html, re.S).group(1)
+    assert "14 déc. 2026" in title and "15 déc. 2026" in title
+    week = signed_in(alice).get(url(account, schedule), {"view": "week", "date": "2026-12-14"})
+    text = week.content.decode()
+    assert "14 déc." in text
+    assert not re.search(r"\b(Nov|Déc|Dec|Jan)\b", text)

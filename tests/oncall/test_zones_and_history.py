@@ -57,19 +57,19 @@ def test_vancouver_schedule_reads_in_vancouver_time_for_a_toronto_account(
     start = van_shift.starts_at + H  # 01:00 Vancouver, 04:00 Toronto
     actions.override(van_shift, 1, olga, start, start + H, alice)
     day = van_shift.starts_at.astimezone(VANCOUVER).date()
-    fmt = "D j M Y, H:i"
+    fmt = "D j N Y, H:i"
     title = f"{_local(van_shift.starts_at, fmt)} – {_local(van_shift.ends_at, fmt)}"
     assert "00:00" in title and "03:00" not in title
 
     page = alice_client.get(url(account, van, f"shifts/{van_shift.pk}/")).content.decode()
     assert title in page
     assert "Vancouver time" in page and "America/Vancouver" not in page
-    assert f"{_local(start, 'D j M H:i')} – {_local(start + H, 'D j M H:i')}" in page  # 01:00–02:00
+    assert f"{_local(start, 'D j N H:i')} – {_local(start + H, 'D j N H:i')}" in page  # 01:00–02:00
     assert "04:00" not in page  # nowhere in Toronto time: segments, history, unassign labels
 
     for view in ("day", "week", "month", "list"):
         html = alice_client.get(url(account, van), {"view": view, "date": day}).content.decode()
-        assert _local(van_shift.starts_at, "D j M, H:i") in html, view
+        assert _local(van_shift.starts_at, "D j N, H:i") in html, view
         assert "03:00" not in html, view
 
     pdf = alice_client.get(url(account, van, "export.pdf"), {"view": "week", "date": day})
