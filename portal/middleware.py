@@ -70,9 +70,9 @@ class DownloadTokenMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         token = request.GET.get("download_token", "")
-        if DOWNLOAD_TOKEN.fullmatch(token) and response.get(
-            "Content-Disposition", ""
-        ).startswith("attachment"):
+        if DOWNLOAD_TOKEN.fullmatch(token) and response.get("Content-Disposition", "").startswith(
+            "attachment"
+        ):
             response.set_cookie(
                 f"download_{token}",
                 "1",

@@ -107,7 +107,10 @@ def call_log(transactional_db):
     return alice, account, call
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_voice_plays_inline_from_the_call_log_row_and_the_seek_bar_steps_5_s(
     live_server, page, sign_in, call_log, viewport
 ):
@@ -145,15 +148,12 @@ def test_voice_plays_inline_from_the_call_log_row_and_the_seek_bar_steps_5_s(
     audio.evaluate("a => { a.currentTime = 10; }")
     seek = player.get_by_label("Position in the recording")
     seek.focus()
+    near = "(t) => Math.abs(document.querySelector('#call-player-%s audio').currentTime - t) < 0.2"
     seek.press("ArrowRight")
-    page.wait_for_function(
-        f"() => Math.abs(document.querySelector('#call-player-{call.pk} audio').currentTime - 15) < 0.2"
-    )
+    page.wait_for_function(near % call.pk, arg=15)
     seek.press("ArrowLeft")
     seek.press("ArrowLeft")
-    page.wait_for_function(
-        f"() => Math.abs(document.querySelector('#call-player-{call.pk} audio').currentTime - 5) < 0.2"
-    )
+    page.wait_for_function(near % call.pk, arg=5)
     expect(player.get_by_test_id("player-current")).to_have_text("0:05")
 
     # Pressed again, "Voice" closes the player.

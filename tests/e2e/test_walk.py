@@ -164,6 +164,13 @@ def visible_problems(page, language: str, keys: set[str]) -> list[str]:
         found = pattern.search(text)
         if found:
             problems.append(f"{what}: {text[max(0, found.start() - 40) : found.end() + 40]!r}")
+    # Dates are chosen with the browser's own picker, never typed to a pattern.
+    for name, kind, placeholder in page.evaluate(
+        "Array.from(document.querySelectorAll('main input[name=from], main input[name=to],"
+        " main input[name=date]')).map(e => [e.name, e.type, e.placeholder])"
+    ):
+        if kind not in ("date", "datetime-local") or placeholder:
+            problems.append(f"date field {name!r} is a {kind} box {placeholder!r}")
     labels = page.evaluate(
         "Array.from(document.querySelectorAll('main dt, main th, main label, main legend'))"
         ".filter(e => e.offsetParent !== null || e.getClientRects().length)"
@@ -238,6 +245,7 @@ def test_every_page_fits_passes_axe_and_shows_nothing_raw(demo, live_server, bro
                 failures.append(f"{where}: {width}px wide")
             for violation in axe_violations(page):
                 failures.append(f"{where}: axe {violation}")
-            failures += [f"{where}: {problem}" for problem in visible_problems(page, language, keys)]
+            problems = visible_problems(page, language, keys)
+            failures += [f"{where}: {problem}" for problem in problems]
         context.close()
     assert not failures, "\n".join(failures)

@@ -19,9 +19,7 @@ def test_a_file_asked_for_with_a_token_sets_its_cookie(alice_client, account):
     assert not cookie["httponly"]
 
 
-def test_no_cookie_for_a_page_a_missing_token_or_a_token_that_is_not_plain(
-    alice_client, account
-):
+def test_no_cookie_for_a_page_a_missing_token_or_a_token_that_is_not_plain(alice_client, account):
     page = alice_client.get(f"/a/{account.number}/calls/", {"download_token": "abc123"})
     assert page.status_code == 200
     assert not [name for name in page.cookies if name.startswith("download_")]
