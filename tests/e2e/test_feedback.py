@@ -65,6 +65,23 @@ def test_a_filter_shows_progress_disables_its_button_then_focuses_and_announces(
     assert announce.get_attribute("aria-live") == "polite"
 
 
+def test_focus_stays_on_the_row_after_acknowledging_with_the_keyboard(
+    live_server, page, sign_in, inbox
+):
+    alice, account = inbox
+    sign_in(alice)
+    page.goto(f"{live_server.url}/a/{account.number}/messages/")
+    row = page.get_by_test_id("message-row").first
+    row_id = row.get_attribute("id")
+    row.get_by_test_id("acknowledge").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{row_id}").get_by_test_id("acknowledged")).to_be_visible()
+    # The replaced row takes the focus: it does not fall back to the top of the page.
+    page.wait_for_function(
+        "(id) => document.activeElement && document.activeElement.closest('#' + id)", arg=row_id
+    )
+
+
 def test_a_download_shows_progress_and_disables_its_button_until_the_file_arrives(
     live_server, page, sign_in, inbox
 ):

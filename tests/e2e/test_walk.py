@@ -4,9 +4,9 @@ and nothing raw on screen (query strings, time-zone names, the platform's own ke
 
 The list of pages is built from the URL configuration: every route of an account
 (/a/<number>/...) and of the user's settings, each parameter filled with one object of
-its kind from the demo (seed_demo), and kept when a GET answers 200 with a page. A new
-page is walked without touching this file; a new kind of parameter fails here until it
-is given a sample in `samples`.
+its kind from the demo (seed_demo), or else made by the tenancy walker's maker of that
+keyword (tests/<app>/tenancy.py), and kept when a GET answers 200 with a page. A new
+page is walked without touching this file.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Account, User
 from tests.e2e.conftest import PHONE, axe_violations
+from tests.tenancy_registry import url_object_makers
 
 # Routes outside a manager's pages: the admin (staff), the platform's API (JSON), the
 # calendar feeds (read by calendar apps), the sign-in and password-reset pages (signed
@@ -121,13 +122,18 @@ def samples(account: Account, manager: User) -> dict[str, list[str]]:
 def manager_pages(account: Account, manager: User) -> list[str]:
     """Every URL of the configuration a manager's browser shows as a page."""
     values = samples(account, manager)
+    makers = url_object_makers()
     urls: list[str] = []
     for route, _name in routes(get_resolver().url_patterns):
         if route.startswith(NOT_PAGES) or route.startswith("^") or route == "":
             continue
         names = [m["name"] for m in PARAMETER.finditer(route)]
-        missing = [n for n in names if n not in values]
-        assert not missing, f"No sample for <{missing[0]}> in {route}: add one to samples()."
+        for name in names:
+            if name not in values:
+                # A keyword the demo gives no sample of: the tenancy walker's maker.
+                maker = makers.get(name)
+                assert maker, f"No sample for <{name}> in {route}: add one to samples()."
+                values[name] = [str(maker(account))]
         filled = [route]
         for name in names:
             filled = [
