@@ -58,10 +58,15 @@ function announce(text) {
 // what they hold is announced (the element marked data-announce: "214 messages"). When
 // the update replaced the element that had focus (a row's button), focus goes to the new
 // content instead of falling back to the top of the page.
+// (Noted before the request: the button that had focus is disabled while it runs.)
 let focusWasInside = false;
-document.addEventListener("htmx:beforeSwap", (event) => {
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (!askedByUser(event.detail.elt)) {
+    return;
+  }
   const target = event.detail.target;
-  focusWasInside = Boolean(target && target.contains(document.activeElement));
+  const active = document.activeElement;
+  focusWasInside = Boolean(target && active && active !== document.body && target.contains(active));
 });
 document.addEventListener("htmx:afterSettle", (event) => {
   const elt = event.detail.elt;
