@@ -221,7 +221,10 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
         return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
     calls = _filtered(request, form)
     log_access(
-        request, Action.EXPORTED, object_type="calllog.call", detail=f"{fmt}: {form.describe()}"
+        request,
+        Action.EXPORTED,
+        object_type="calllog.call",
+        detail=_("%(format)s: %(selection)s") % {"format": fmt, "selection": form.describe()},
     )
     if fmt == "csv":
         return exports.as_csv(request.account, calls)

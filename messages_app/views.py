@@ -207,7 +207,12 @@ def export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     form, selected, detail = _selection(request, request.GET)
     if not form.is_valid():
         return redirect(_inbox_url(request, _filter_query(request.GET)))
-    log_access(request, "exported", object_type=OBJECT_TYPE, detail=f"{fmt}: {detail}")
+    log_access(
+        request,
+        "exported",
+        object_type=OBJECT_TYPE,
+        detail=_("%(format)s: %(selection)s") % {"format": fmt, "selection": detail},
+    )
     if fmt != "pdf" and selected.count() <= exports.INLINE_ROWS:
         if fmt == "csv":
             return exports.csv_response(selected, request.account)

@@ -133,7 +133,11 @@ def email_report(
             ),
         )
         return page(form)
-    log(f"{fmt} to {to}: {report.detail}" if report.detail else f"{fmt} to {to}")
+    names = {"format": fmt, "email": to, "selection": report.detail}
+    if report.detail:
+        log(_("%(format)s to %(email)s: %(selection)s") % names)
+    else:
+        log(_("%(format)s to %(email)s") % names)
     # Queued: the worker sends it in a moment (and tries again while the server refuses).
     messages.success(request, _("The report will be sent to %(email)s.") % {"email": to})
     return redirect(back_url)
