@@ -180,7 +180,9 @@ class DateRangeForm(forms.Form):
         return data
 
     def from_hint(self) -> StrOrPromise:
-        return ""
+        if self.with_time:
+            return _("From that minute on.")
+        return _("From the start of that day.")
 
     def to_hint(self) -> StrOrPromise:
         if self.with_time:

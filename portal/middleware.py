@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
@@ -52,4 +53,32 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+DOWNLOAD_TOKEN = re.compile(r"[A-Za-z0-9]{1,40}")
+
+
+class DownloadTokenMiddleware:
+    """A file sent for a request with `download_token=T` comes with the cookie
+    `download_T`: the page that asked for it (portal.js) sees the download has started,
+    and stops showing progress and re-enables its button."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        token = request.GET.get("download_token", "")
+        if DOWNLOAD_TOKEN.fullmatch(token) and response.get("Content-Disposition", "").startswith(
+            "attachment"
+        ):
+            response.set_cookie(
+                f"download_{token}",
+                "1",
+                max_age=120,
+                samesite="Lax",
+                secure=request.is_secure(),
+                httponly=False,  # read by the page's script; it holds nothing secret
+            )
         return response

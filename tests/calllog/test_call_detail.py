@@ -22,7 +22,7 @@ def test_call_with_recording_shows_the_voice_player(alice_client, account):
     assert 'type="range"' in html and "data-player-seek" in html
     for speed in ("0.75", "1", "1.25", "1.5", "1.75", "2"):
         assert f'<option value="{speed}"' in html
-    assert "Back 10 seconds" in html and "Forward 10 seconds" in html
+    assert ">Back </span>10 s<" in html and ">Forward </span>10 s " in html
     assert f"/calls/{call.pk}/recording?download=1" in html
     assert "js/calllog.js" in html
     assert "onclick" not in html and 'style="' not in html

@@ -30,7 +30,7 @@ def test_player_plays_changes_speed_jumps_and_seeks(live_server, page, sign_in, 
     assert audio.evaluate("a => a.playbackRate") == 1.5
 
     before = audio.evaluate("a => a.currentTime")
-    page.get_by_role("button", name="Forward 10 seconds").click()
+    page.get_by_role("button", name="Forward 10 s").click()
     page.wait_for_function("() => document.querySelector('audio').currentTime >= 10")
     assert audio.evaluate("a => a.currentTime") >= before + 9
 
@@ -40,5 +40,5 @@ def test_player_plays_changes_speed_jumps_and_seeks(live_server, page, sign_in, 
     page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 25) < 1")
     expect(page.get_by_test_id("player-current")).to_have_text("0:25")
 
-    page.get_by_role("button", name="Back 10 seconds").click()
+    page.get_by_role("button", name="Back 10 s").click()
     page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 15) < 1")
