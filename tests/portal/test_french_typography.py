@@ -38,3 +38,19 @@ def test_french_quotes_are_guillemets_with_non_breaking_spaces():
         if re.search(r"[“”\"]", prose) or re.search(rf"«(?![{NBSP}])|(?<![{NBSP}])»", prose):
             wrong.append((key, text))
     assert wrong == []
+
+
+def test_every_entry_of_the_catalogue_is_translated_and_none_is_fuzzy():
+    """A fuzzy entry is left out of the compiled catalogue: its page would show English."""
+    path = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    entries = path.read_text(encoding="utf-8").split("\n\n")
+    fuzzy = [entry for entry in entries[1:] if re.search(r"^#,.*\bfuzzy\b", entry, re.M)]
+    untranslated = [
+        entry
+        for entry in entries[1:]
+        if re.search(r'^msgstr(\[\d\])? ""\Z', entry.strip().splitlines()[-1])
+        and not entry.strip().startswith("#~")
+        and len([line for line in entry.splitlines() if line.startswith('"')]) == 0
+    ]
+    assert fuzzy == []
+    assert untranslated == []
