@@ -147,6 +147,8 @@ def insert_ignoring_conflicts(
     the rows actually inserted."""
     if not objs:
         return []
+    if connection.vendor != "postgresql":
+        return _insert_one_by_one(model, objs, conflict, returning)
     quote = connection.ops.quote_name
     columns = _insert_columns(model)
     types, reads, arrays = _arrays(objs, columns, add=True)
@@ -163,12 +165,37 @@ def insert_ignoring_conflicts(
         return cursor.fetchall()
 
 
+def _insert_one_by_one(
+    model: type[models.Model],
+    objs: Sequence[models.Model | Mapping[str, Any]],
+    conflict: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple]:
+    """insert_ignoring_conflicts for the SQLite of `make demo`, which has no unnest():
+    one INSERT per row, skipping a row whose `conflict` columns are already stored
+    (one process writes there, so no other transaction can insert it meanwhile)."""
+    manager = model._default_manager
+    keys = [_field(model, name).attname for name in conflict]
+    back = [_field(model, name).attname for name in returning]
+    inserted = []
+    for row in objs:
+        obj = model(**row) if isinstance(row, Mapping) else row
+        if manager.filter(**{key: getattr(obj, key) for key in keys}).exists():
+            continue
+        obj.save(force_insert=True)
+        inserted.append(tuple(getattr(obj, name) for name in back))
+    return inserted
+
+
 def update_rows(objs: Sequence[models.Model], field_names: Sequence[str]) -> None:
     """UPDATE these rows' `field_names` to the objects' values in one statement
     (UPDATE ... FROM unnest(...)), where bulk_update's CASE grows with the rows."""
     if not objs or not field_names:
         return
     model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, field_names)
+        return
     quote = connection.ops.quote_name
     pk = _field(model, "pk")
     fields = [pk, *(_field(model, name) for name in field_names)]
