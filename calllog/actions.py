@@ -25,7 +25,7 @@ from portal.storage_sweep import files_older_than, move
 from portal.upsert import (
     ExternalKey,
     Outcome,
-    insert_ignoring_conflicts,
+    insert_new,
     lock_by_external_id,
     plan_writes,
     update_rows,
@@ -150,23 +150,14 @@ def _insert_calls(
 ) -> dict[ExternalKey, Call]:
     """Insert these new calls; returns those inserted (not those another request
     inserted first), with their ids."""
-    new = {
-        (account_id, external_id): Call(
-            account=accounts[account_id], external_id=external_id, **fields
-        )
-        for (account_id, external_id), fields in values.items()
-    }
-    inserted = insert_ignoring_conflicts(
-        Call, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
+    return insert_new(
+        {
+            (account_id, external_id): Call(
+                account=accounts[account_id], external_id=external_id, **fields
+            )
+            for (account_id, external_id), fields in values.items()
+        }
     )
-    created = {}
-    for pk, account_id, external_id in inserted:
-        call = new[(account_id, external_id)]
-        call.pk = pk
-        call._state.adding = False
-        call._state.db = "default"
-        created[(account_id, external_id)] = call
-    return created
 
 
 def audio_duration(content: bytes, content_type: str) -> float | None:

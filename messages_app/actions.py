@@ -17,6 +17,7 @@ from portal.upsert import (
     ExternalKey,
     Outcome,
     insert_ignoring_conflicts,
+    insert_new,
     lock_by_external_id,
     plan_writes,
     update_rows,
@@ -244,17 +245,7 @@ def _insert_messages(
         message = Message(account=accounts[account_id], external_id=external_id, **fields)
         message.search_text = message.build_search_text()
         new[(account_id, external_id)] = message
-    inserted = insert_ignoring_conflicts(
-        Message, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
-    )
-    created = {}
-    for pk, account_id, external_id in inserted:
-        message = new[(account_id, external_id)]
-        message.pk = pk
-        message._state.adding = False
-        message._state.db = "default"
-        created[(account_id, external_id)] = message
-    return created
+    return insert_new(new)
 
 
 def _unique_events(events: Iterable) -> dict[str, Any]:

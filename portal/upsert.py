@@ -187,6 +187,25 @@ def _insert_one_by_one(
     return inserted
 
 
+def insert_new[M: models.Model](new: dict[ExternalKey, M]) -> dict[ExternalKey, M]:
+    """Insert these new rows (by (account, external_id)); returns those inserted, not
+    those another request inserted first, each with its id."""
+    if not new:
+        return {}
+    model = type(next(iter(new.values())))
+    inserted = insert_ignoring_conflicts(
+        model, list(new.values()), ["account", "external_id"], ["id", "account", "external_id"]
+    )
+    created = {}
+    for pk, account_id, external_id in inserted:
+        row = new[(account_id, external_id)]
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = "default"
+        created[(account_id, external_id)] = row
+    return created
+
+
 def update_rows(objs: Sequence[models.Model], field_names: Sequence[str]) -> None:
     """UPDATE these rows' `field_names` to the objects' values in one statement
     (UPDATE ... FROM unnest(...)), where bulk_update's CASE grows with the rows."""
