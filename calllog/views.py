@@ -30,6 +30,7 @@ from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
 from portal.streaming import stream_file
 from portal.templatetags.portal import duration
+from portal.words import heading
 
 PAGE_SIZE = 50
 
@@ -94,6 +95,9 @@ def _call_list_page(
     if not form.is_valid():
         context["invalid"] = True
     else:
+        if any(request.GET.get(name) for name in form.fields):
+            # The filter in words under the totals, once the user has chosen one.
+            context["filter_words"] = heading(form.describe())
         calls = _filtered(request, form)
         boundary = recent_boundary(request.account)
         totals = _totals(request, form, calls, boundary)

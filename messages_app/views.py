@@ -28,6 +28,7 @@ from portal import reports
 from portal.background import offer_export
 from portal.pages import render_page
 from portal.reports import EmailReportForm, Report
+from portal.words import heading
 
 PER_PAGE = 50
 FILTER_NAMES = exports.FILTER_NAMES
@@ -86,6 +87,7 @@ def _inbox_context(
     query = _filter_query(request.GET)
     _label_rows(request, page.object_list, query)
     page_query = "&".join(part for part in (query, f"page={page.number}") if part)
+    filtered = form.is_valid() and any(request.GET.get(name) for name in FILTER_NAMES)
     return {
         "form": form,
         "page": page,
@@ -99,6 +101,8 @@ def _inbox_context(
             (name, request.GET[name]) for name in FILTER_NAMES if request.GET.get(name)
         ],
         "retention_days": settings.RETENTION_DAYS,
+        # The filter in words under the count, once the user has chosen one.
+        "filter_words": heading(form.describe()) if filtered else "",
     }
 
 
