@@ -44,8 +44,11 @@ demo: venv locale/fr/LC_MESSAGES/django.mo
 	  "scheduler=$(MANAGE) run_scheduler"
 
 # The whole suite on PostgreSQL (see scripts/with-postgres.sh for how one is found).
+# The suite runs on every core (pytest-xdist, each worker with its own test database);
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: venv locale/fr/LC_MESSAGES/django.mo
-	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS)
+	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 e2e: venv locale/fr/LC_MESSAGES/django.mo
 	PY=$(PY) scripts/with-postgres.sh $(PY) -m pytest -m e2e $(PYTEST_ARGS)

@@ -123,7 +123,7 @@ def test_schemathesis_finds_nothing(live_server, tmp_path: Path):
         "--header",
         f"Authorization: Bearer {secret}",
         "--workers",
-        "1",
+        "2",
         "--no-color",
         "--suppress-health-check",
         "all",
