@@ -7,8 +7,9 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
+from pydantic.json_schema import JsonDict
 
 from accounts.models import Account
 from api.accounts import account_or_404, status_of
@@ -102,6 +103,45 @@ def put_shift(
     )
 
 
+# The answer of "who is on call" (docs/api.md, "On call"): every instant is written in the
+# schedule's time zone, with its offset.
+_INSTANT: JsonDict = {"format": "date-time"}
+
+
+class OnCallMethodOut(Schema):
+    kind: str
+    value: str
+    label: str
+
+
+class OnCallContactOut(Schema):
+    name: str
+    methods: list[OnCallMethodOut]
+
+
+class OnCallRankOut(Schema):
+    rank: int = Field(ge=1, le=MAX_RANKS)
+    contact: OnCallContactOut | None = Field(description="None: nobody (a gap).")
+    source: str | None = Field(
+        description="The kind of assignment that puts this person there; None: nobody."
+    )
+    until: str | None = Field(json_schema_extra=_INSTANT)
+
+
+class OnCallShiftOut(Schema):
+    external_id: str
+    starts_at: str = Field(json_schema_extra=_INSTANT)
+    ends_at: str = Field(json_schema_extra=_INSTANT)
+    ranks: int = Field(ge=1, le=MAX_RANKS)
+
+
+class OnCallOut(Schema):
+    at: str = Field(json_schema_extra=_INSTANT)
+    schedule: str
+    shift: OnCallShiftOut | None = Field(description="None: no shift covers that instant.")
+    ranks: list[OnCallRankOut]
+
+
 def _iso(moment: datetime | None, tz) -> str | None:
     return timezone.localtime(moment, tz).isoformat() if moment else None
 
@@ -143,6 +183,7 @@ def on_call_answer(schedule: Schedule, at: datetime, as_of: datetime | None = No
 
 @router.get(
     "/accounts/{number}/schedules/{sid}/on-call",
+    response=OnCallOut,
     summary="Who is on call",
     description=(
         "Who the agents call at the instant `at` (default: now), rank by rank, with the "

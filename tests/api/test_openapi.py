@@ -65,3 +65,25 @@ def test_the_document_is_the_same_as_the_apis_own(document):
 
 def test_error_responses_is_ready_to_spread_into_a_routers_response():
     assert error_responses == {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+
+
+def test_every_successful_json_answer_has_a_schema(document):
+    """A platform can generate its client from the document: no 2xx JSON answer is left
+    untyped (the on-call answer included)."""
+    untyped = []
+    for path, method, operation in operations(document):
+        for status, answer in operation["responses"].items():
+            content = answer.get("content", {}).get("application/json")
+            if status.startswith("2") and content is not None and not content.get("schema"):
+                untyped.append((method, path, status))
+            if status.startswith("2") and status != "204" and content is None:
+                untyped.append((method, path, status))
+    assert untyped == []
+
+
+def test_the_on_call_answer_is_described(document):
+    operation = document["paths"]["/api/v1/accounts/{number}/schedules/{sid}/on-call"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    properties = document["components"]["schemas"][name]["properties"]
+    assert set(properties) == {"at", "schedule", "shift", "ranks"}
