@@ -44,7 +44,7 @@ from pydantic.functional_validators import ModelWrapValidatorHandler
 from pydantic.json_schema import JsonSchemaValue, WithJsonSchema
 from pydantic_core import core_schema
 
-from portal.bounds import EARLIEST_DAY, EARLIEST_INSTANT, LATEST_DAY, LATEST_INSTANT
+from portal.bounds import day_in_range, instant_in_range
 
 # The intake rule (docs/api.md, "What the API accepts"), applied here once for every body
 # of every write endpoint, a batch's operations included (they reach the same views):
@@ -55,14 +55,12 @@ from portal.bounds import EARLIEST_DAY, EARLIEST_INSTANT, LATEST_DAY, LATEST_INS
 # - C0 control characters other than tab, newline and carriage return are removed from
 #   every string (its maximum length holds for the string as sent, its minimum once
 #   cleaned);
-# - an instant lies between INSTANT_MIN (included) and INSTANT_MAX (excluded);
+# - an instant lies within the portal's one range (portal/bounds.py: 1970-01-01 included,
+#   2100-01-01 excluded);
 # - `details` is a JSON object at most DETAILS_MAX_DEPTH levels deep and
 #   DETAILS_MAX_BYTES encoded;
 # - every string has a max_length, the same as its column (tests/api/test_intake.py).
 
-# One set of bounds for the API, the filters and the readers (portal/bounds.py).
-INSTANT_MIN = EARLIEST_INSTANT
-INSTANT_MAX = LATEST_INSTANT
 # The shape of an instant: RFC 3339, with its offset, its year written 1970 to 2099 (what
 # a pattern can say of the bounds; an offset can still carry 1970-01-01T00:30:00+01:00
 # outside them, which the bounds then refuse).
@@ -103,7 +101,7 @@ def _instant_shape(value: Any) -> Any:
 
 
 def _instant_bounds(value: datetime) -> datetime:
-    if not INSTANT_MIN <= value < INSTANT_MAX:
+    if not instant_in_range(value):
         raise ValueError(INSTANT_BOUNDS)
     return value
 
@@ -134,8 +132,6 @@ Instant = Annotated[
 
 
 # A day (an invoice's date, its period): from 1970-01-01 to 2099-12-31, written 2026-03-22.
-DAY_MIN = EARLIEST_DAY
-DAY_MAX = LATEST_DAY
 DAY_PATTERN = r"^(19[7-9][0-9]|20[0-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 _DAY_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -149,7 +145,7 @@ def _day_shape(value: Any) -> Any:
 
 
 def _day_bounds(value: date) -> date:
-    if not DAY_MIN <= value <= DAY_MAX:
+    if not day_in_range(value):
         raise ValueError("A day must lie between 1970-01-01 and 2099-12-31.")
     return value
 

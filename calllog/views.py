@@ -36,6 +36,7 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: AccountRequest, form: CallFilterForm) -> CallQuerySet:
+    """The list's calls (exports read exports.filtered and their own columns)."""
     # The list never loads details (read on the call's own page only): whether a call
     # has any, for its "Details" button, is worked out by the database.
     return (
@@ -256,7 +257,7 @@ def _export(request: AccountRequest, fmt: str) -> HttpResponseBase:
     if not form.is_valid():
         # The list page shows what is wrong next to the field.
         return redirect(reverse("calllog:list", args=[request.account.number]) + _query(request))
-    calls = _filtered(request, form)
+    calls = exports.filtered(request.account, form)
     log_access(
         request,
         Action.EXPORTED,
